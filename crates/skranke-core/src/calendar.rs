@@ -1,0 +1,140 @@
+//! Opening hours and Norwegian public holidays: when Kundeservice is open.
+//! All local-time rules use the configured IANA zone (default `Europe/Oslo`).
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+
+/// Easter Sunday of the Gregorian calendar (the anonymous algorithm of
+/// Meeus/Jones/Butcher), valid for every Gregorian year.
+pub fn easter_sunday(year: i16) -> Date {
+    let y = i32::from(year);
+    let a = y % 19;
+    let b = y / 100;
+    let c = y % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    // Month is 3 or 4 and day 1..=31 by construction of the algorithm.
+    Date::constant(year, month as i8, day as i8)
+}
+
+/// The twelve Norwegian public holidays (helligdager plus 1 and 17 May) of a year.
+pub fn norwegian_holidays(year: i16) -> [Date; 12] {
+    let e = easter_sunday(year);
+    let rel = |days: i32| e.checked_add(jiff::Span::new().days(days)).unwrap_or(e);
+    [
+        Date::constant(year, 1, 1),
+        rel(-3),
+        rel(-2),
+        e,
+        rel(1),
+        Date::constant(year, 5, 1),
+        Date::constant(year, 5, 17),
+        rel(39),
+        rel(49),
+        rel(50),
+        Date::constant(year, 12, 25),
+        Date::constant(year, 12, 26),
+    ]
+}
+
+/// Daily opening hours per weekday (Monday first); `None` is closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningHours {
+    pub tz: TimeZone,
+    pub weekly: [Option<(Time, Time)>; 7],
+    pub extra_closed: Vec<Date>,
+    pub extra_open: Vec<Date>,
+}
+
+impl OpeningHours {
+    pub fn is_working_day(&self, date: Date) -> bool {
+        if self.extra_open.contains(&date) {
+            return true;
+        }
+        if self.extra_closed.contains(&date) || norwegian_holidays(date.year()).contains(&date) {
+            return false;
+        }
+        self.weekly[weekday_index(date.weekday())].is_some()
+    }
+
+    /// The hours of a date, if it is a working day. An extra open date on a
+    /// day with no weekly hours uses Monday's.
+    pub fn hours_on(&self, date: Date) -> Option<(Time, Time)> {
+        if !self.is_working_day(date) {
+            return None;
+        }
+        self.weekly[weekday_index(date.weekday())]
+            .or_else(|| self.weekly.iter().flatten().next().copied())
+    }
+
+    pub fn is_open(&self, at: Timestamp) -> bool {
+        let local = at.to_zoned_datetime(self.tz.clone());
+        match self.hours_on(local.date()) {
+            Some((start, end)) => local.time() >= start && local.time() < end,
+            None => false,
+        }
+    }
+}
+
+fn weekday_index(w: Weekday) -> usize {
+    (w.to_monday_zero_offset()) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn easter_matches_known_dates() {
+        for (y, m, d) in [
+            (2000, 4, 23),
+            (2008, 3, 23),
+            (2019, 4, 21),
+            (2025, 4, 20),
+            (2026, 4, 5),
+            (2027, 3, 28),
+            (2038, 4, 25),
+        ] {
+            assert_eq!(easter_sunday(y), Date::constant(y, m, d), "{y}");
+        }
+    }
+
+    #[test]
+    fn easter_2027_holidays() {
+        let h = norwegian_holidays(2027);
+        assert!(h.contains(&Date::constant(2027, 3, 25)));
+        assert!(h.contains(&Date::constant(2027, 3, 26)));
+        assert!(h.contains(&Date::constant(2027, 3, 29)));
+        assert!(h.contains(&Date::constant(2027, 5, 6)));
+        assert!(h.contains(&Date::constant(2027, 5, 17)));
+        assert!(!h.contains(&Date::constant(2027, 12, 24)));
+    }
+
+    #[test]
+    fn default_hours_open_and_close_in_local_time() {
+        let hours = Config::default().opening_hours().unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Tuesday 1 Dec 2026, UTC+1.
+        assert!(!hours.is_open(at("2026-12-01T06:59:59Z")));
+        assert!(hours.is_open(at("2026-12-01T07:00:00Z")));
+        assert!(hours.is_open(at("2026-12-01T14:29:59Z")));
+        assert!(!hours.is_open(at("2026-12-01T14:30:00Z")));
+        // July is UTC+2: 08:00 local is 06:00Z.
+        assert!(hours.is_open(at("2026-07-01T06:00:00Z")));
+        // Saturday, Christmas Day, and Christmas Eve (an ordinary working day).
+        assert!(!hours.is_open(at("2026-12-05T10:00:00Z")));
+        assert!(!hours.is_open(at("2026-12-25T10:00:00Z")));
+        assert!(hours.is_open(at("2026-12-24T10:00:00Z")));
+    }
+}

@@ -1,0 +1,287 @@
+//! A case: its kind, channel, human-facing number and the validation of what
+//! a requester or agent submits to create one.
+
+use crate::priority::{Priority, UnknownKey};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// Feilmelding.
+    Fault,
+    /// Avrop of a service in the catalog.
+    Order,
+}
+
+impl CaseKind {
+    pub const ALL: [CaseKind; 2] = [Self::Fault, Self::Order];
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Fault => "fault",
+            Self::Order => "order",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Web,
+    Email,
+    Phone,
+    Api,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Self::Web, Self::Email, Self::Phone, Self::Api];
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Api => "api",
+        }
+    }
+}
+
+macro_rules! key_from_str {
+    ($t:ty) => {
+        impl FromStr for $t {
+            type Err = UnknownKey;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .into_iter()
+                    .find(|v| v.key() == s)
+                    .ok_or_else(|| UnknownKey(s.to_owned()))
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+key_from_str!(CaseKind);
+key_from_str!(Channel);
+
+/// The number a person reads out on the phone: year of registration and a
+/// sequence that never repeats, e.g. `2026-000123`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseNumber {
+    pub year: i16,
+    pub seq: u32,
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:06}", self.year, self.seq)
+    }
+}
+
+impl FromStr for CaseNumber {
+    type Err = UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || UnknownKey(s.to_owned());
+        let (y, n) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || n.len() < 6 || !(y.bytes().chain(n.bytes())).all(|b| b.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        Ok(CaseNumber {
+            year: y.parse().map_err(|_| bad())?,
+            seq: n.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// A field that failed validation: the field's API name and a message code
+/// the UI translates.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {code}")]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub code: ValidationCode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidationCode {
+    Required,
+    TooLong(usize),
+    InvalidChars,
+}
+
+impl fmt::Display for ValidationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Required => f.write_str("is required"),
+            Self::TooLong(n) => write!(f, "is longer than {n} characters"),
+            Self::InvalidChars => f.write_str("contains characters that are not allowed"),
+        }
+    }
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 20_000;
+pub const COMPUTER_NAME_MAX: usize = 64;
+pub const USERNAME_MAX: usize = 64;
+pub const MESSAGE_MAX: usize = 20_000;
+
+/// What a requester, an agent on the phone, or an API client submits.
+/// `validate` trims it and checks every field, reporting all failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCaseInput {
+    pub kind: CaseKind,
+    pub title: String,
+    pub description: String,
+    pub requester_username: String,
+    pub computer_name: String,
+    pub service_id: Option<i64>,
+    pub suggested_priority: Priority,
+    pub channel: Channel,
+}
+
+impl NewCaseInput {
+    pub fn validate(mut self) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        self.title = self.title.trim().to_owned();
+        self.description = self.description.trim().to_owned();
+        self.computer_name = self.computer_name.trim().to_owned();
+        self.requester_username = self.requester_username.trim().to_owned();
+        check_text("title", &self.title, true, TITLE_MAX, &mut errors);
+        check_text(
+            "description",
+            &self.description,
+            true,
+            DESCRIPTION_MAX,
+            &mut errors,
+        );
+        check_text(
+            "computer_name",
+            &self.computer_name,
+            false,
+            COMPUTER_NAME_MAX,
+            &mut errors,
+        );
+        check_text(
+            "requester_username",
+            &self.requester_username,
+            false,
+            USERNAME_MAX,
+            &mut errors,
+        );
+        if !self
+            .computer_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            errors.push(ValidationError {
+                field: "computer_name",
+                code: ValidationCode::InvalidChars,
+            });
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Checks a free-text field: required-ness, length in characters, and no
+/// control characters other than line breaks and tabs.
+pub fn check_text(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+    errors: &mut Vec<ValidationError>,
+) {
+    if required && value.trim().is_empty() {
+        errors.push(ValidationError {
+            field,
+            code: ValidationCode::Required,
+        });
+    } else if value.chars().count() > max {
+        errors.push(ValidationError {
+            field,
+            code: ValidationCode::TooLong(max),
+        });
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.push(ValidationError {
+            field,
+            code: ValidationCode::InvalidChars,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn input() -> NewCaseInput {
+        NewCaseInput {
+            kind: CaseKind::Fault,
+            title: "  Skriveren virker ikke ".into(),
+            description: "Den blinker rødt.".into(),
+            requester_username: "ansatt".into(),
+            computer_name: "PC-1234".into(),
+            service_id: None,
+            suggested_priority: Priority::Low,
+            channel: Channel::Web,
+        }
+    }
+
+    #[test]
+    fn case_numbers_are_zero_padded_and_parse_back() {
+        let n = CaseNumber {
+            year: 2026,
+            seq: 123,
+        };
+        assert_eq!(n.to_string(), "2026-000123");
+        assert_eq!("2026-000123".parse(), Ok(n));
+        assert_eq!(
+            "2026-1234567".parse::<CaseNumber>().map(|n| n.seq),
+            Ok(1_234_567)
+        );
+        for bad in ["2026-12", "26-000001", "2026000001", "2026-00000x", "", "-"] {
+            assert!(bad.parse::<CaseNumber>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn validation_trims_and_reports_every_field() {
+        assert_eq!(input().validate().unwrap().title, "Skriveren virker ikke");
+        let mut bad = input();
+        bad.title = "   ".into();
+        bad.description = String::new();
+        bad.computer_name = "PC 1<script>".into();
+        let errs = bad.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "description", "computer_name"]);
+    }
+
+    #[test]
+    fn overlong_and_control_characters_are_refused() {
+        let mut bad = input();
+        bad.title = "x".repeat(TITLE_MAX + 1);
+        bad.description = "a\u{0}b".into();
+        let errs = bad.validate().unwrap_err();
+        assert_eq!(errs[0].code, ValidationCode::TooLong(TITLE_MAX));
+        assert_eq!(errs[1].code, ValidationCode::InvalidChars);
+    }
+
+    proptest! {
+        #[test]
+        fn any_number_round_trips(year in 1900i16..=9999, seq in 0u32..100_000_000) {
+            let n = CaseNumber { year, seq };
+            prop_assert_eq!(n.to_string().parse::<CaseNumber>(), Ok(n));
+        }
+    }
+}

@@ -1,0 +1,664 @@
+//! Skranke's configuration: one TOML file whose every section has compiled-in
+//! defaults that mirror the service description. `check` reports errors
+//! (refuse to start) and warnings (start, but tell the operator).
+
+use crate::calendar::OpeningHours;
+use crate::priority::Priority;
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub contact: ContactConfig,
+    pub calendar: CalendarConfig,
+    pub cases: CasesConfig,
+    pub priorities: BTreeMap<Priority, PriorityConfig>,
+    pub escalation: EscalationConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: String,
+    /// The URL people use to reach Skranke. With `https://` the session
+    /// cookie is marked `Secure`.
+    pub public_url: Option<String>,
+    /// Largest request body for forms and JSON, in bytes.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactConfig {
+    pub portal_name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    pub timezone: String,
+    /// Per weekday (`monday` … `sunday`): `"08:00-15:30"`, or `""` for closed.
+    pub opening_hours: BTreeMap<String, String>,
+    pub extra_closed: Vec<Date>,
+    pub extra_open: Vec<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CasesConfig {
+    /// How long after resolution a requester may reopen a case.
+    pub reopen_window_days: u32,
+    pub max_attachment_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKey {
+    /// Kontortid: the opening hours.
+    Business,
+    /// Døgnet rundt.
+    Always,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityConfig {
+    pub response: Amount,
+    pub resolution: Amount,
+    pub response_calendar: CalendarKey,
+    pub resolution_calendar: CalendarKey,
+    /// The definition from the service description, shown where a priority is chosen.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EscalationConfig {
+    pub levels: Vec<EscalationLevel>,
+    pub thresholds: BTreeMap<Priority, Thresholds>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationLevel {
+    pub name: String,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub response: [Amount; 3],
+    pub resolution: [Amount; 3],
+}
+
+/// A target or threshold: a count of minutes, hours or (working) days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Amount {
+    pub value: u32,
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl Amount {
+    pub const fn new(value: u32, unit: Unit) -> Self {
+        Amount { value, unit }
+    }
+
+    /// Seconds of clock time, given the length of one day in that calendar.
+    pub fn seconds(self, day_seconds: i64) -> i64 {
+        let v = i64::from(self.value);
+        match self.unit {
+            Unit::Minutes => v * 60,
+            Unit::Hours => v * 3600,
+            Unit::Days => v * day_seconds,
+        }
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.unit {
+            Unit::Minutes => "min",
+            Unit::Hours => "h",
+            Unit::Days => "days",
+        };
+        write!(f, "{} {unit}", self.value)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (num, unit) = s.split_at(split);
+        if num.starts_with('-') || s.starts_with('-') {
+            return Err(format!("`{s}` is negative; durations must be zero or more"));
+        }
+        let value: u32 = num
+            .parse()
+            .map_err(|_| format!("`{s}` does not start with a whole number"))?;
+        let unit = match unit.trim() {
+            "m" | "min" | "mins" | "minute" | "minutes" | "minutt" | "minutter" => Unit::Minutes,
+            "h" | "hour" | "hours" | "time" | "timer" => Unit::Hours,
+            "d" | "day" | "days" | "dag" | "dager" => Unit::Days,
+            other => {
+                return Err(format!(
+                    "`{other}` is not a unit; use min, h or days (as in \"15 min\")"
+                ));
+            }
+        };
+        Ok(Amount { value, unit })
+    }
+}
+
+impl TryFrom<String> for Amount {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Amount> for String {
+    fn from(a: Amount) -> String {
+        a.to_string()
+    }
+}
+
+/// Standard working day in the business calendar (section 3 of the SLA spec).
+pub const STANDARD_DAY_SECONDS: i64 = 7 * 3600 + 30 * 60;
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:8080".into(),
+            public_url: None,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl Default for ContactConfig {
+    fn default() -> Self {
+        ContactConfig {
+            portal_name: "Kundeservice WEB".into(),
+            email: "kundeservice@kundeservice.example".into(),
+            phone: "71 11 11 66".into(),
+        }
+    }
+}
+
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+impl Default for CalendarConfig {
+    fn default() -> Self {
+        let opening_hours = WEEKDAYS
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let hours = if i < 5 { "08:00-15:30" } else { "" };
+                ((*d).to_owned(), hours.to_owned())
+            })
+            .collect();
+        CalendarConfig {
+            timezone: "Europe/Oslo".into(),
+            opening_hours,
+            extra_closed: Vec::new(),
+            extra_open: Vec::new(),
+        }
+    }
+}
+
+impl Default for CasesConfig {
+    fn default() -> Self {
+        CasesConfig {
+            reopen_window_days: 14,
+            max_attachment_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+fn default_priorities() -> BTreeMap<Priority, PriorityConfig> {
+    use CalendarKey::{Always, Business};
+    use Unit::{Days, Hours, Minutes};
+    let p = |response, resolution, resolution_calendar, definition: &str| PriorityConfig {
+        response,
+        resolution,
+        response_calendar: Business,
+        resolution_calendar,
+        definition: definition.to_owned(),
+    };
+    BTreeMap::from([
+        (
+            Priority::Critical,
+            p(
+                Amount::new(15, Minutes),
+                Amount::new(2, Hours),
+                Always,
+                "Bortfall av applikasjoner definert som nødvendige for tjenester som omhandler liv og helse. \
+                 Bortfall av andre systemer hvor det forventes høy oppetid kan også inngå her. \
+                 Feilretting skal foregå løpende inntil feilen er utbedret, eventuelt til en tilfredsstillende \
+                 midlertidig løsning er etablert.",
+            ),
+        ),
+        (
+            Priority::High,
+            p(
+                Amount::new(1, Hours),
+                Amount::new(4, Hours),
+                Always,
+                "Fullstendig bortfall av system som berører minst én virksomhet/faggruppe. Elektroniske \
+                 tjenester som benyttes av innbyggere i dialog med tjenestemottaker. Feilretting skal foregå \
+                 inntil feilen er utbedret, eventuelt til en tilfredsstillende midlertidig løsning er etablert.",
+            ),
+        ),
+        (
+            Priority::Medium,
+            p(
+                Amount::new(3, Hours),
+                Amount::new(3, Days),
+                Business,
+                "Bortfall av system som berører minimum én bruker. Feilretting vil foregå innenfor ordinær \
+                 arbeidstid.",
+            ),
+        ),
+        (
+            Priority::Low,
+            p(
+                Amount::new(4, Hours),
+                Amount::new(7, Days),
+                Business,
+                "Feil i utstyr og/eller system som ikke er direkte til hinder for at tjenestemottakeren kan \
+                 utføre den ordinære funksjonen utstyret eller systemet har i sin daglige bruk. Feilretting av \
+                 hjemmekontorløsning. Feilrettingen skjer etter nærmere avtale mellom Kundeservice og brukeren.",
+            ),
+        ),
+    ])
+}
+
+impl Default for EscalationConfig {
+    fn default() -> Self {
+        use Unit::{Days, Hours, Minutes};
+        let a = Amount::new;
+        let levels = (1..=3)
+            .map(|n| EscalationLevel {
+                name: format!("Eskaleringsnivå {n}"),
+                contacts: Vec::new(),
+            })
+            .collect();
+        let thresholds = BTreeMap::from([
+            (
+                Priority::Critical,
+                Thresholds {
+                    response: [a(15, Minutes), a(30, Minutes), a(1, Hours)],
+                    resolution: [a(2, Hours), a(4, Hours), a(6, Hours)],
+                },
+            ),
+            (
+                Priority::High,
+                Thresholds {
+                    response: [a(1, Hours), a(2, Hours), a(4, Hours)],
+                    resolution: [a(4, Hours), a(8, Hours), a(2, Days)],
+                },
+            ),
+            (
+                Priority::Medium,
+                Thresholds {
+                    response: [a(3, Hours), a(6, Hours), a(12, Hours)],
+                    resolution: [a(3, Days), a(6, Days), a(12, Days)],
+                },
+            ),
+            (
+                Priority::Low,
+                Thresholds {
+                    response: [a(4, Hours), a(8, Hours), a(16, Hours)],
+                    resolution: [a(5, Days), a(10, Days), a(20, Days)],
+                },
+            ),
+        ]);
+        EscalationConfig { levels, thresholds }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            contact: ContactConfig::default(),
+            calendar: CalendarConfig::default(),
+            cases: CasesConfig::default(),
+            priorities: default_priorities(),
+            escalation: EscalationConfig::default(),
+        }
+    }
+}
+
+/// A finding of `Config::check`, naming the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub errors: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("{}", .0.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Report),
+}
+
+fn parse_hours(s: &str) -> Result<Option<(Time, Time)>, String> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| format!("`{s}` is not of the form \"08:00-15:30\""))?;
+    let start: Time = a
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{a}` is not a time of day"))?;
+    let end: Time = b
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{b}` is not a time of day"))?;
+    if end <= start {
+        return Err(format!("closing {end} is not after opening {start}"));
+    }
+    Ok(Some((start, end)))
+}
+
+impl Config {
+    /// Parses a TOML file's text and checks it; warnings come back with the config.
+    pub fn from_toml(text: &str) -> Result<(Config, Vec<Finding>), ConfigError> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let report = config.check();
+        if report.errors.is_empty() {
+            Ok((config, report.warnings))
+        } else {
+            Err(ConfigError::Invalid(report))
+        }
+    }
+
+    pub fn opening_hours(&self) -> Result<OpeningHours, Vec<Finding>> {
+        let mut errors = Vec::new();
+        let tz = TimeZone::get(&self.calendar.timezone).unwrap_or_else(|_| {
+            errors.push(Finding {
+                field: "calendar.timezone".into(),
+                message: format!("`{}` is not a known IANA time zone", self.calendar.timezone),
+            });
+            TimeZone::UTC
+        });
+        let mut weekly = [None; 7];
+        for key in self.calendar.opening_hours.keys() {
+            if !WEEKDAYS.contains(&key.as_str()) {
+                errors.push(Finding {
+                    field: format!("calendar.opening_hours.{key}"),
+                    message: "is not a weekday (monday … sunday)".into(),
+                });
+            }
+        }
+        for (i, day) in WEEKDAYS.iter().enumerate() {
+            let text = self
+                .calendar
+                .opening_hours
+                .get(*day)
+                .map(String::as_str)
+                .unwrap_or("");
+            match parse_hours(text) {
+                Ok(h) => weekly[i] = h,
+                Err(message) => errors.push(Finding {
+                    field: format!("calendar.opening_hours.{day}"),
+                    message,
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(OpeningHours {
+                tz,
+                weekly,
+                extra_closed: self.calendar.extra_closed.clone(),
+                extra_open: self.calendar.extra_open.clone(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn priority(&self, p: Priority) -> &PriorityConfig {
+        // `check` guarantees every priority is present; defaults fill a gap.
+        self.priorities
+            .get(&p)
+            .unwrap_or_else(|| &DEFAULT_PRIORITIES[p as usize])
+    }
+
+    pub fn check(&self) -> Report {
+        let mut report = Report::default();
+        if let Err(errors) = self.opening_hours() {
+            report.errors.extend(errors);
+        }
+        for d in &self.calendar.extra_open {
+            if self.calendar.extra_closed.contains(d) {
+                report.errors.push(Finding {
+                    field: "calendar.extra_open".into(),
+                    message: format!("{d} is also in calendar.extra_closed"),
+                });
+            }
+        }
+        if self.server.listen.parse::<std::net::SocketAddr>().is_err() {
+            report.errors.push(Finding {
+                field: "server.listen".into(),
+                message: format!(
+                    "`{}` is not an address like 127.0.0.1:8080",
+                    self.server.listen
+                ),
+            });
+        }
+        if self.server.max_body_bytes < 1024 {
+            report.errors.push(Finding {
+                field: "server.max_body_bytes".into(),
+                message: "must be at least 1024".into(),
+            });
+        }
+        if self.cases.max_attachment_bytes == 0 {
+            report.errors.push(Finding {
+                field: "cases.max_attachment_bytes".into(),
+                message: "must be more than 0".into(),
+            });
+        }
+        if self.cases.reopen_window_days > 366 {
+            report.errors.push(Finding {
+                field: "cases.reopen_window_days".into(),
+                message: "must be at most 366".into(),
+            });
+        }
+        for p in Priority::ALL {
+            let Some(pc) = self.priorities.get(&p) else {
+                report.errors.push(Finding {
+                    field: format!("priorities.{p}"),
+                    message: "is missing; every priority needs targets".into(),
+                });
+                continue;
+            };
+            let Some(t) = self.escalation.thresholds.get(&p) else {
+                report.errors.push(Finding {
+                    field: format!("escalation.thresholds.{p}"),
+                    message: "is missing; every priority needs three levels".into(),
+                });
+                continue;
+            };
+            for (clock, levels, target, cal) in [
+                ("response", &t.response, pc.response, pc.response_calendar),
+                (
+                    "resolution",
+                    &t.resolution,
+                    pc.resolution,
+                    pc.resolution_calendar,
+                ),
+            ] {
+                let day = match cal {
+                    CalendarKey::Business => STANDARD_DAY_SECONDS,
+                    CalendarKey::Always => 86_400,
+                };
+                let secs: Vec<i64> = levels.iter().map(|a| a.seconds(day)).collect();
+                if secs.windows(2).any(|w| w[1] <= w[0]) {
+                    report.errors.push(Finding {
+                        field: format!("escalation.thresholds.{p}.{clock}"),
+                        message: format!(
+                            "levels must increase: {}",
+                            levels
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+                if secs[0] != target.seconds(day) {
+                    report.warnings.push(Finding {
+                        field: format!("escalation.thresholds.{p}.{clock}"),
+                        message: format!(
+                            "level 1 ({}) differs from the {clock} target ({target}); level 1 is then not reached at the moment of breach",
+                            levels[0]
+                        ),
+                    });
+                }
+            }
+        }
+        if self.escalation.levels.len() != 3 {
+            report.errors.push(Finding {
+                field: "escalation.levels".into(),
+                message: format!(
+                    "must name exactly 3 levels, not {}",
+                    self.escalation.levels.len()
+                ),
+            });
+        }
+        report
+    }
+}
+
+static DEFAULT_PRIORITIES: std::sync::LazyLock<Vec<PriorityConfig>> =
+    std::sync::LazyLock::new(|| default_priorities().into_values().collect());
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_defaults_only_warn_about_lav_level_one() {
+        let report = Config::default().check();
+        assert_eq!(report.errors, []);
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(
+            report.warnings[0].field,
+            "escalation.thresholds.low.resolution"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_the_default() {
+        let (c, _) = Config::from_toml("").unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn a_default_config_round_trips_through_toml() {
+        let text = toml::to_string(&Config::default()).unwrap();
+        let (c, _) = Config::from_toml(&text).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn bad_files_name_the_field() {
+        let err = Config::from_toml("[server]\nlisten = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("listen"), "{err}");
+        let err = Config::from_toml("[server]\nlisn = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field"), "{err}");
+        let err = Config::from_toml("[calendar.opening_hours]\nmonday = \"15:30-08:00\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("calendar.opening_hours.monday"), "{err}");
+        let err = Config::from_toml(
+            "[escalation.thresholds.high]\nresponse = [\"1 h\", \"30 min\", \"4 h\"]\nresolution = [\"4 h\", \"8 h\", \"2 days\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("escalation.thresholds.high.response"), "{err}");
+        let err = Config::from_toml("[priorities.high]\nresponse = \"-1 h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("negative"), "{err}");
+        let err = Config::from_toml("[calendar]\ntimezone = \"Mars/Olympus\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("calendar.timezone"), "{err}");
+    }
+
+    #[test]
+    fn amounts_parse_in_english_and_norwegian() {
+        assert_eq!("15 min".parse(), Ok(Amount::new(15, Unit::Minutes)));
+        assert_eq!("2 timer".parse(), Ok(Amount::new(2, Unit::Hours)));
+        assert_eq!("3days".parse(), Ok(Amount::new(3, Unit::Days)));
+        assert!("3 weeks".parse::<Amount>().is_err());
+        assert_eq!(
+            Amount::new(3, Unit::Days).seconds(STANDARD_DAY_SECONDS),
+            3 * 27_000
+        );
+    }
+}

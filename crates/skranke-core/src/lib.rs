@@ -1,0 +1,16 @@
+//! Skranke's domain: the vocabulary of a service desk case and the rules that
+//! govern it. Pure: no I/O, no async, no clock of its own (callers pass `now`).
+
+pub mod assign;
+pub mod calendar;
+pub mod case;
+pub mod config;
+pub mod priority;
+pub mod status;
+pub mod user;
+
+pub use case::{CaseKind, CaseNumber, Channel, NewCaseInput, ValidationError};
+pub use config::Config;
+pub use priority::{ImpactAnswers, Priority};
+pub use status::Status;
+pub use user::{Actor, UserKind};

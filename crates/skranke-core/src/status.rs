@@ -1,0 +1,191 @@
+//! Case statuses and which moves between them are allowed, for whom.
+
+use crate::priority::UnknownKey;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    InProgress,
+    WaitingCustomer,
+    WaitingSupplier,
+    Resolved,
+    Closed,
+}
+
+/// Why a status change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("the case already has status `{0}`")]
+    Unchanged(Status),
+    #[error("a case cannot go back to `new`")]
+    BackToNew,
+    #[error("only a resolved case can be confirmed")]
+    NotResolved,
+    #[error("only a resolved or closed case can be reopened")]
+    NotFinished,
+    #[error("the reopen window has passed")]
+    ReopenWindowPassed,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Self::New,
+        Self::InProgress,
+        Self::WaitingCustomer,
+        Self::WaitingSupplier,
+        Self::Resolved,
+        Self::Closed,
+    ];
+    /// Statuses in which the case still needs work (it counts towards a handler's load).
+    pub const OPEN: [Status; 4] = [
+        Self::New,
+        Self::InProgress,
+        Self::WaitingCustomer,
+        Self::WaitingSupplier,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::InProgress => "in_progress",
+            Self::WaitingCustomer => "waiting_customer",
+            Self::WaitingSupplier => "waiting_supplier",
+            Self::Resolved => "resolved",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !self.is_finished()
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Resolved | Self::Closed)
+    }
+
+    /// An agent may move a case to any other status but `new`: `new` means
+    /// "nobody has looked at it yet", which stops being true once anyone has.
+    pub fn agent_transition(self, to: Status) -> Result<Status, TransitionError> {
+        if self == to {
+            Err(TransitionError::Unchanged(to))
+        } else if to == Self::New {
+            Err(TransitionError::BackToNew)
+        } else {
+            Ok(to)
+        }
+    }
+
+    /// The requester confirms that a resolved case is solved: it is closed.
+    pub fn requester_confirm(self) -> Result<Status, TransitionError> {
+        match self {
+            Self::Resolved => Ok(Self::Closed),
+            _ => Err(TransitionError::NotResolved),
+        }
+    }
+
+    /// The requester reopens a finished case within the reopen window.
+    /// `within_window` is decided by the caller from the time of resolution.
+    pub fn requester_reopen(self, within_window: bool) -> Result<Status, TransitionError> {
+        if !self.is_finished() {
+            Err(TransitionError::NotFinished)
+        } else if !within_window {
+            Err(TransitionError::ReopenWindowPassed)
+        } else {
+            Ok(Self::InProgress)
+        }
+    }
+
+    /// The status a case takes after a public reply: an agent's first reply
+    /// starts the work; a requester's answer to a question resumes it.
+    pub fn after_public_reply(self, by_agent: bool) -> Option<Status> {
+        match (self, by_agent) {
+            (Self::New, true) => Some(Self::InProgress),
+            (Self::WaitingCustomer, false) => Some(Self::InProgress),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for Status {
+    type Err = UnknownKey;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.key() == s)
+            .ok_or_else(|| UnknownKey(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agents_never_move_back_to_new() {
+        for from in Status::ALL {
+            assert!(from.agent_transition(Status::New).is_err());
+        }
+        assert_eq!(
+            Status::New.agent_transition(Status::Resolved),
+            Ok(Status::Resolved)
+        );
+        assert_eq!(
+            Status::Closed.agent_transition(Status::InProgress),
+            Ok(Status::InProgress)
+        );
+        assert!(Status::Closed.agent_transition(Status::Closed).is_err());
+    }
+
+    #[test]
+    fn requester_confirms_only_resolved_cases() {
+        assert_eq!(Status::Resolved.requester_confirm(), Ok(Status::Closed));
+        for s in [Status::New, Status::InProgress, Status::Closed] {
+            assert_eq!(s.requester_confirm(), Err(TransitionError::NotResolved));
+        }
+    }
+
+    #[test]
+    fn reopen_needs_a_finished_case_inside_the_window() {
+        assert_eq!(
+            Status::Resolved.requester_reopen(true),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(
+            Status::Closed.requester_reopen(true),
+            Ok(Status::InProgress)
+        );
+        assert_eq!(
+            Status::Resolved.requester_reopen(false),
+            Err(TransitionError::ReopenWindowPassed)
+        );
+        assert_eq!(
+            Status::InProgress.requester_reopen(true),
+            Err(TransitionError::NotFinished)
+        );
+    }
+
+    #[test]
+    fn replies_move_the_case_along() {
+        assert_eq!(
+            Status::New.after_public_reply(true),
+            Some(Status::InProgress)
+        );
+        assert_eq!(Status::New.after_public_reply(false), None);
+        assert_eq!(
+            Status::WaitingCustomer.after_public_reply(false),
+            Some(Status::InProgress)
+        );
+        assert_eq!(Status::WaitingSupplier.after_public_reply(false), None);
+        assert!(Status::ALL.iter().all(|s| s.key().parse() == Ok(*s)));
+    }
+}
