@@ -1,7 +1,8 @@
 //! A case: its kind, channel, human-facing number and the validation of what
 //! a requester or agent submits to create one.
 
-use crate::priority::{Priority, UnknownKey};
+use crate::keys::UnknownKey;
+use crate::priority::Priority;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -46,26 +47,8 @@ impl Channel {
     }
 }
 
-macro_rules! key_from_str {
-    ($t:ty) => {
-        impl FromStr for $t {
-            type Err = UnknownKey;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL
-                    .into_iter()
-                    .find(|v| v.key() == s)
-                    .ok_or_else(|| UnknownKey(s.to_owned()))
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-    };
-}
-key_from_str!(CaseKind);
-key_from_str!(Channel);
+crate::key_from_str!(CaseKind);
+crate::key_from_str!(Channel);
 
 /// The number a person reads out on the phone: year of registration and a
 /// sequence that never repeats, e.g. `2026-000123`.

@@ -5,6 +5,7 @@ pub mod assign;
 pub mod calendar;
 pub mod case;
 pub mod config;
+pub mod keys;
 pub mod priority;
 pub mod status;
 pub mod user;

@@ -2,8 +2,6 @@
 //! one from a requester's answers about impact.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,26 +25,7 @@ impl Priority {
     }
 }
 
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Priority {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.key() == s)
-            .ok_or_else(|| UnknownKey(s.to_owned()))
-    }
-}
-
-/// A key that names no variant of an enum (`"urgent"` for a priority, say).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown value `{0}`")]
-pub struct UnknownKey(pub String);
+crate::key_from_str!(Priority);
 
 /// The portal's impact questions. Each follows from one row of the
 /// priority table's definitions (section 1, PRIORITERING).

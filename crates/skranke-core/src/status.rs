@@ -1,9 +1,6 @@
 //! Case statuses and which moves between them are allowed, for whom.
 
-use crate::priority::UnknownKey;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,21 +107,7 @@ impl Status {
     }
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Status {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.key() == s)
-            .ok_or_else(|| UnknownKey(s.to_owned()))
-    }
-}
+crate::key_from_str!(Status);
 
 #[cfg(test)]
 mod tests {

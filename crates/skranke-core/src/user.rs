@@ -1,8 +1,6 @@
 //! People: who they are to Kundeservice and what they may do.
 
-use crate::priority::UnknownKey;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,15 +43,7 @@ impl UserKind {
     }
 }
 
-impl FromStr for UserKind {
-    type Err = UnknownKey;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.key() == s)
-            .ok_or_else(|| UnknownKey(s.to_owned()))
-    }
-}
+crate::key_from_str!(UserKind);
 
 /// The person acting in a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

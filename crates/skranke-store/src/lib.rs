@@ -1,1 +1,27 @@
+//! Skranke's storage: the schema, its migrations, and one `Store` whose
+//! methods are the only place SQL is written. Every write runs in one
+//! transaction and returns only after commit, so an acknowledged write is
+//! durable (SQLite in WAL mode with `synchronous=FULL`).
 
+mod auth;
+mod cases;
+mod db;
+mod error;
+mod models;
+mod orgs;
+mod users;
+
+pub use cases::{CaseChanges, CaseFilter, CaseSort, CreateCase, NewAttachment, Queue};
+pub use db::Store;
+pub use error::StoreError;
+pub use models::*;
+pub use users::NewUser;
+
+/// Milliseconds since the Unix epoch: how instants are stored.
+pub(crate) fn ms(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+pub fn from_ms(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

@@ -1,1 +1,103 @@
+//! Skranke's HTTP layer: server-rendered pages for requesters, agents and
+//! admins, and the JSON API. Handlers are thin: they authenticate, check
+//! input, call the domain and the store, and render.
 
+mod access;
+mod api;
+mod auth;
+mod casework;
+mod error;
+mod files;
+mod pages;
+mod texts;
+mod views;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use skranke_core::Config;
+use skranke_core::calendar::OpeningHours;
+use skranke_store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::{generate_token, hash_password, hash_token};
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub config: Config,
+    pub hours: OpeningHours,
+    pub data_dir: PathBuf,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config, data_dir: PathBuf) -> Result<AppState, String> {
+        let hours = config.opening_hours().map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        views::set_display_zone(hours.tz.clone());
+        Ok(AppState(Arc::new(Inner {
+            store,
+            config,
+            hours,
+            data_dir,
+        })))
+    }
+
+    /// Whether cookies must carry `Secure`: when people reach us over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.config
+            .server
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// The whole application: pages, API and static files, with the limits and
+/// security headers every response gets.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.server.max_body_bytes;
+    // Multipart bodies carry the attachments plus the form fields around them.
+    let upload_limit = state.config.cases.max_attachment_bytes + 64 * 1024;
+    Router::new()
+        .merge(pages::routes(upload_limit))
+        .nest("/api", api::routes())
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,568 @@
+//! Cases: creation with number and handler, queues, changes with history,
+//! messages and attachments.
+
+use crate::{Attachment, Case, HistoryEntry, Message, Store, StoreError, ms};
+use jiff::Timestamp;
+use skranke_core::assign::{Candidate, pick_handler};
+use skranke_core::{NewCaseInput, Priority, Status};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
+    r.full_name AS requester_name, r.email AS requester_email, o.name AS org_name, un.name AS unit_name, \
+    c.channel, c.requester_username, c.computer_name, c.service_id, s.name AS service_name, c.priority, \
+    c.suggested_priority, c.priority_confirmed, c.status, c.handler_id, h.full_name AS handler_name, \
+    c.team_id, t.name AS team_name, c.created_by, c.registered_at, c.updated_at, c.resolved_at, c.version \
+    FROM cases c JOIN users r ON r.id = c.requester_id \
+    LEFT JOIN organizations o ON o.id = c.org_id LEFT JOIN units un ON un.id = c.unit_id \
+    LEFT JOIN services s ON s.id = c.service_id LEFT JOIN users h ON h.id = c.handler_id \
+    LEFT JOIN teams t ON t.id = c.team_id";
+
+const OPEN_STATUSES: &str = "('new', 'in_progress', 'waiting_customer', 'waiting_supplier')";
+
+/// A validated case to register.
+#[derive(Debug, Clone)]
+pub struct CreateCase {
+    pub input: NewCaseInput,
+    pub requester_id: i64,
+    pub created_by: i64,
+    /// Year of registration in local time: the number's prefix.
+    pub year: i16,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Open cases handled by this agent.
+    Mine(i64),
+    /// Open cases with no handler.
+    Unassigned,
+    /// Open cases of this team.
+    Team(i64),
+    AllOpen,
+    /// Every case, finished ones too.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseSort {
+    #[default]
+    Newest,
+    Oldest,
+    Priority,
+    Updated,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only this requester's cases (the portal).
+    pub requester_id: Option<i64>,
+    pub queue: Option<Queue>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    /// Matches the number or the title.
+    pub text: Option<String>,
+    pub sort: CaseSort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Changes an agent makes to a case. `expected_version` is the version the
+/// agent saw; a case changed since is refused rather than overwritten.
+#[derive(Debug, Clone, Default)]
+pub struct CaseChanges {
+    pub expected_version: Option<i64>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    pub handler: Option<Option<i64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub sha256: String,
+}
+
+async fn history(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    at: Timestamp,
+    actor: Option<i64>,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(ms(at))
+    .bind(actor)
+    .bind(field)
+    .bind(old)
+    .bind(new)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn user_name(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+) -> Result<Option<String>, StoreError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(
+        sqlx::query_scalar("SELECT full_name FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// The active agent to hand a new case to, and their team.
+async fn choose_handler(
+    conn: &mut SqliteConnection,
+) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+    let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT u.id, (SELECT COUNT(*) FROM cases c WHERE c.handler_id = u.id AND c.status IN {OPEN_STATUSES}), \
+         u.last_assigned_seq, u.team_id FROM users u WHERE u.kind = 'agent' AND u.active = 1"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let candidates: Vec<Candidate> = rows
+        .iter()
+        .map(|&(user_id, open_cases, last_assigned, _)| Candidate {
+            user_id,
+            open_cases,
+            last_assigned,
+        })
+        .collect();
+    let Some(id) = pick_handler(&candidates) else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE users SET last_assigned_seq = (SELECT MAX(last_assigned_seq) + 1 FROM users) WHERE id = ?",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let team = rows.iter().find(|r| r.0 == id).and_then(|r| r.3);
+    Ok(Some((id, team)))
+}
+
+impl Store {
+    /// Registers a case: takes the next number, assigns a handler and writes
+    /// the first history entries, all in one transaction.
+    pub async fn create_case(&self, c: CreateCase) -> Result<Case, StoreError> {
+        let mut tx = self.begin().await?;
+        let requester: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT org_id, unit_id FROM users WHERE id = ? AND active = 1")
+                .bind(c.requester_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (org_id, unit_id) = requester.ok_or(StoreError::MissingReference("requester"))?;
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO case_sequences (year, next) VALUES (?, 2) \
+             ON CONFLICT (year) DO UPDATE SET next = next + 1 RETURNING next - 1",
+        )
+        .bind(c.year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let number = skranke_core::CaseNumber {
+            year: c.year,
+            seq: u32::try_from(seq).map_err(|_| StoreError::Corrupt("case sequence".into()))?,
+        }
+        .to_string();
+        let handler = choose_handler(&mut tx).await?;
+        let input = &c.input;
+        let now = ms(c.now);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO cases (number, kind, title, description, requester_id, org_id, unit_id, channel, \
+             requester_username, computer_name, service_id, priority, suggested_priority, status, handler_id, \
+             team_id, created_by, registered_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&number)
+        .bind(input.kind.key())
+        .bind(&input.title)
+        .bind(&input.description)
+        .bind(c.requester_id)
+        .bind(org_id)
+        .bind(unit_id)
+        .bind(input.channel.key())
+        .bind(&input.requester_username)
+        .bind(&input.computer_name)
+        .bind(input.service_id)
+        .bind(input.suggested_priority.key())
+        .bind(input.suggested_priority.key())
+        .bind(handler.map(|h| h.0))
+        .bind(handler.and_then(|h| h.1))
+        .bind(c.created_by)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                StoreError::MissingReference("service")
+            }
+            _ => StoreError::Db(e),
+        })?;
+        let actor = Some(c.created_by);
+        history(&mut tx, id, c.now, actor, "created", None, Some(&number)).await?;
+        history(
+            &mut tx,
+            id,
+            c.now,
+            actor,
+            "priority",
+            None,
+            Some(input.suggested_priority.key()),
+        )
+        .await?;
+        let handler_name = user_name(&mut tx, handler.map(|h| h.0)).await?;
+        history(
+            &mut tx,
+            id,
+            c.now,
+            actor,
+            "handler",
+            None,
+            handler_name.as_deref(),
+        )
+        .await?;
+        let case = fetch_case(&mut tx, "c.id = ?", id).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    pub async fn case_by_number(&self, number: &str) -> Result<Case, StoreError> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{CASE_SELECT} WHERE c.number = ?"
+        )))
+        .bind(number)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// One page of cases and the total that match the filter.
+    pub async fn list_cases(&self, f: &CaseFilter) -> Result<(Vec<Case>, i64), StoreError> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+        push_filter(&mut count, f);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
+        let mut q = QueryBuilder::<Sqlite>::new(CASE_SELECT);
+        q.push(" WHERE 1 = 1");
+        push_filter(&mut q, f);
+        q.push(match f.sort {
+            CaseSort::Newest => " ORDER BY c.registered_at DESC, c.id DESC",
+            CaseSort::Oldest => " ORDER BY c.registered_at, c.id",
+            CaseSort::Updated => " ORDER BY c.updated_at DESC, c.id DESC",
+            CaseSort::Priority => {
+                " ORDER BY CASE c.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, c.registered_at, c.id"
+            }
+        });
+        q.push(" LIMIT ").push_bind(f.limit.clamp(1, 500));
+        q.push(" OFFSET ").push_bind(f.offset.max(0));
+        let cases = q.build_query_as().fetch_all(&self.read).await?;
+        Ok((cases, total))
+    }
+
+    /// Applies an agent's changes; each changed field gets a history entry.
+    pub async fn update_case(
+        &self,
+        case_id: i64,
+        actor: i64,
+        changes: &CaseChanges,
+        now: Timestamp,
+    ) -> Result<Case, StoreError> {
+        let mut tx = self.begin().await?;
+        apply_changes(&mut tx, case_id, actor, changes, now).await?;
+        let case = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
+    /// Adds a reply or note with its attachments, and the status change it
+    /// implies, in one transaction. Returns the message id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message(
+        &self,
+        case_id: i64,
+        author: i64,
+        internal: bool,
+        body: &str,
+        attachments: &[NewAttachment],
+        status: Option<Status>,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let message_id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (case_id, author_id, internal, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(author)
+        .bind(internal)
+        .bind(body)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        for a in attachments {
+            sqlx::query(
+                "INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
+                 storage_key, sha256, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(case_id)
+            .bind(message_id)
+            .bind(author)
+            .bind(&a.filename)
+            .bind(&a.content_type)
+            .bind(a.size)
+            .bind(&a.storage_key)
+            .bind(&a.sha256)
+            .bind(internal)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let field = if internal {
+            "internal_note"
+        } else {
+            "public_reply"
+        };
+        history(
+            &mut tx,
+            case_id,
+            now,
+            Some(author),
+            field,
+            None,
+            Some(&message_id.to_string()),
+        )
+        .await?;
+        let changes = CaseChanges {
+            status,
+            ..CaseChanges::default()
+        };
+        apply_changes(&mut tx, case_id, author, &changes, now).await?;
+        tx.commit().await?;
+        Ok(message_id)
+    }
+
+    pub async fn messages(
+        &self,
+        case_id: i64,
+        include_internal: bool,
+    ) -> Result<Vec<Message>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT m.id, m.author_id, u.full_name AS author_name, m.internal, m.body, m.created_at \
+             FROM messages m JOIN users u ON u.id = m.author_id \
+             WHERE m.case_id = ? AND (? OR m.internal = 0) ORDER BY m.id",
+        )
+        .bind(case_id)
+        .bind(include_internal)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn attachments(
+        &self,
+        case_id: i64,
+        include_internal: bool,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
+             a.size, a.storage_key, a.internal, a.created_at FROM attachments a JOIN users u ON u.id = a.uploader_id \
+             WHERE a.case_id = ? AND (? OR a.internal = 0) ORDER BY a.id",
+        )
+        .bind(case_id)
+        .bind(include_internal)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// An attachment and the requester of its case (for the read check).
+    pub async fn attachment(&self, id: i64) -> Result<(Attachment, i64), StoreError> {
+        let a: Attachment = sqlx::query_as(
+            "SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
+             a.size, a.storage_key, a.internal, a.created_at FROM attachments a JOIN users u ON u.id = a.uploader_id \
+             WHERE a.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let requester: i64 = sqlx::query_scalar("SELECT requester_id FROM cases WHERE id = ?")
+            .bind(a.case_id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok((a, requester))
+    }
+
+    pub async fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value \
+             FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = ? ORDER BY h.id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
+
+async fn fetch_case(
+    conn: &mut SqliteConnection,
+    cond: &'static str,
+    id: i64,
+) -> Result<Case, StoreError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("{CASE_SELECT} WHERE {cond}")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn apply_changes(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    actor: i64,
+    ch: &CaseChanges,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let old = fetch_case(conn, "c.id = ?", case_id).await?;
+    if ch.expected_version.is_some_and(|v| v != old.version) {
+        return Err(StoreError::Conflict("version"));
+    }
+    let actor_id = Some(actor);
+    let mut status = old.status;
+    let mut resolved_at = old.resolved_at;
+    if let Some(new) = ch.status.filter(|s| *s != old.status) {
+        history(
+            conn,
+            case_id,
+            now,
+            actor_id,
+            "status",
+            Some(old.status.key()),
+            Some(new.key()),
+        )
+        .await?;
+        if new.is_finished() && old.status.is_open() {
+            resolved_at = Some(ms(now));
+        } else if new.is_open() {
+            resolved_at = None;
+        }
+        status = new;
+    }
+    let mut priority = old.priority;
+    let mut confirmed = old.priority_confirmed;
+    if let Some(new) = ch.priority {
+        if new != old.priority {
+            history(
+                conn,
+                case_id,
+                now,
+                actor_id,
+                "priority",
+                Some(old.priority.key()),
+                Some(new.key()),
+            )
+            .await?;
+        } else if !old.priority_confirmed {
+            history(
+                conn,
+                case_id,
+                now,
+                actor_id,
+                "priority_confirmed",
+                None,
+                Some(new.key()),
+            )
+            .await?;
+        }
+        priority = new;
+        confirmed = true;
+    }
+    let mut handler = old.handler_id;
+    let mut team = old.team_id;
+    if let Some(new) = ch.handler.filter(|h| *h != old.handler_id) {
+        team = match new {
+            Some(id) => {
+                let t: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT team_id FROM users WHERE id = ? AND kind = 'agent' AND active = 1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                t.ok_or(StoreError::MissingReference("handler"))?
+            }
+            None => None,
+        };
+        let new_name = user_name(conn, new).await?;
+        history(
+            conn,
+            case_id,
+            now,
+            actor_id,
+            "handler",
+            old.handler_name.as_deref(),
+            new_name.as_deref(),
+        )
+        .await?;
+        handler = new;
+    }
+    sqlx::query(
+        "UPDATE cases SET status = ?, resolved_at = ?, priority = ?, priority_confirmed = ?, handler_id = ?, \
+         team_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+    )
+    .bind(status.key())
+    .bind(resolved_at)
+    .bind(priority.key())
+    .bind(confirmed)
+    .bind(handler)
+    .bind(team)
+    .bind(ms(now))
+    .bind(case_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &CaseFilter) {
+    if let Some(r) = f.requester_id {
+        q.push(" AND c.requester_id = ").push_bind(r);
+    }
+    match f.queue {
+        Some(Queue::Mine(id)) => {
+            q.push(" AND c.handler_id = ").push_bind(id);
+            q.push(" AND c.status IN ").push(OPEN_STATUSES);
+        }
+        Some(Queue::Unassigned) => {
+            q.push(" AND c.handler_id IS NULL AND c.status IN ")
+                .push(OPEN_STATUSES);
+        }
+        Some(Queue::Team(id)) => {
+            q.push(" AND c.team_id = ").push_bind(id);
+            q.push(" AND c.status IN ").push(OPEN_STATUSES);
+        }
+        Some(Queue::AllOpen) => {
+            q.push(" AND c.status IN ").push(OPEN_STATUSES);
+        }
+        Some(Queue::All) | None => {}
+    }
+    if let Some(s) = f.status {
+        q.push(" AND c.status = ").push_bind(s.key());
+    }
+    if let Some(p) = f.priority {
+        q.push(" AND c.priority = ").push_bind(p.key());
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", crate::users::escape_like(&t.to_lowercase()));
+        q.push(" AND (c.number LIKE ").push_bind(pattern.clone());
+        q.push(" ESCAPE '\\' OR lower(c.title) LIKE ")
+            .push_bind(pattern);
+        q.push(" ESCAPE '\\')");
+    }
+}

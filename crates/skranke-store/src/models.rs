@@ -1,0 +1,130 @@
+//! Rows as the rest of Skranke sees them: domain enums, not strings.
+
+use serde::Serialize;
+use skranke_core::{CaseKind, Channel, Priority, Status, UserKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    #[sqlx(try_from = "String")]
+    pub kind: UserKind,
+    pub org_id: Option<i64>,
+    pub org_name: Option<String>,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub team_id: Option<i64>,
+    pub team_name: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Organization {
+    pub id: i64,
+    pub name: String,
+    /// Comma-separated in SQL, split here.
+    #[sqlx(skip)]
+    pub domains: Vec<String>,
+    #[sqlx(skip)]
+    pub units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Unit {
+    pub id: i64,
+    pub org_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Service {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A case with the names of everything it refers to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Case {
+    pub id: i64,
+    pub number: String,
+    #[sqlx(try_from = "String")]
+    pub kind: CaseKind,
+    pub title: String,
+    pub description: String,
+    pub requester_id: i64,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub org_name: Option<String>,
+    pub unit_name: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    pub requester_username: String,
+    pub computer_name: String,
+    pub service_id: Option<i64>,
+    pub service_name: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub priority: Priority,
+    #[sqlx(try_from = "String")]
+    pub suggested_priority: Priority,
+    pub priority_confirmed: bool,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    pub handler_id: Option<i64>,
+    pub handler_name: Option<String>,
+    pub team_id: Option<i64>,
+    pub team_name: Option<String>,
+    pub created_by: i64,
+    pub registered_at: i64,
+    pub updated_at: i64,
+    pub resolved_at: Option<i64>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Message {
+    pub id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub internal: bool,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: i64,
+    pub case_id: i64,
+    pub message_id: Option<i64>,
+    pub uploader_name: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub internal: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor_name: Option<String>,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// A user as authenticated by a session, with the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: User,
+    pub csrf_token: String,
+}

@@ -1,0 +1,202 @@
+use crate::{Store, StoreError, User, ms};
+use jiff::Timestamp;
+use skranke_core::UserKind;
+
+/// The SELECT that every `User` is read with.
+pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
+    u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active \
+    FROM users u LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN units un ON un.id = u.unit_id \
+    LEFT JOIN teams t ON t.id = u.team_id";
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub kind: UserKind,
+    pub org_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub password_hash: Option<String>,
+}
+
+impl Store {
+    pub async fn create_user(&self, u: &NewUser, now: Timestamp) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        if let Some(unit) = u.unit_id {
+            let org: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = ?")
+                .bind(unit)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if org.is_none() || (u.org_id.is_some() && org != u.org_id) {
+                return Err(StoreError::MissingReference("unit"));
+            }
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO users (username, full_name, email, phone, kind, org_id, unit_id, team_id, password_hash, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.full_name)
+        .bind(u.email.to_lowercase())
+        .bind(&u.phone)
+        .bind(u.kind.key())
+        .bind(u.org_id)
+        .bind(u.unit_id)
+        .bind(u.team_id)
+        .bind(&u.password_hash)
+        .bind(ms(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.message().contains("users.email") => {
+                StoreError::Conflict("email")
+            }
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                StoreError::MissingReference("organization or team")
+            }
+            _ => StoreError::unique(e, "username"),
+        })?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE u.id = ?")))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The user and password hash for a login attempt.
+    pub async fn user_for_login(
+        &self,
+        username: &str,
+    ) -> Result<Option<(User, Option<String>)>, StoreError> {
+        let user: Option<User> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE u.username = ?"
+        )))
+        .bind(username)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(user) = user else { return Ok(None) };
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+                .bind(user.id)
+                .fetch_one(&self.read)
+                .await?;
+        Ok(Some((user, hash)))
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<User, StoreError> {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE u.username = ?"
+        )))
+        .bind(username)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} ORDER BY u.kind, u.username"
+        )))
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn list_agents(&self) -> Result<Vec<User>, StoreError> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE u.kind = 'agent' AND u.active = 1 ORDER BY u.full_name"
+        )))
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Finds people by name, username or e-mail (phone intake). Bounded.
+    pub async fn search_users(&self, q: &str, limit: i64) -> Result<Vec<User>, StoreError> {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{USER_SELECT} WHERE u.active = 1 AND (lower(u.full_name) LIKE ?1 ESCAPE '\\' \
+             OR lower(u.username) LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\') \
+             ORDER BY u.full_name LIMIT ?2"
+        )))
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn set_user_active(&self, id: i64, active: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+            .bind(active)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            // A deactivated person cannot keep acting through old sessions or tokens.
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM api_tokens WHERE user_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_user_team(&self, id: i64, team_id: Option<i64>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE users SET team_id = ? WHERE id = ?")
+            .bind(team_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::MissingReference("team")
+                }
+                _ => StoreError::Db(e),
+            })?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

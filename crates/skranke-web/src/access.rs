@@ -1,0 +1,19 @@
+//! Authorization of case reads, in one place for pages and API alike.
+
+use crate::AppState;
+use crate::error::WebError;
+use skranke_core::{Actor, CaseNumber};
+use skranke_store::Case;
+
+/// The case with this number if the actor may read it. A requester asking
+/// for someone else's case gets `NotFound`, exactly as for a case that does
+/// not exist, so numbers cannot be probed.
+pub async fn readable_case(state: &AppState, actor: Actor, number: &str) -> Result<Case, WebError> {
+    let number: CaseNumber = number.parse().map_err(|_| WebError::NotFound)?;
+    let case = state.store.case_by_number(&number.to_string()).await?;
+    if actor.may_read_case(case.requester_id) {
+        Ok(case)
+    } else {
+        Err(WebError::NotFound)
+    }
+}

@@ -1,0 +1,199 @@
+use super::{Form, opt_id};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::casework;
+use crate::error::WebError;
+use crate::texts;
+use crate::views::{CaseFormValues, HoursRow, Nav, NewCasePage, PortalPage, priority_infos};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use skranke_core::{CaseKind, Channel, ImpactAnswers, NewCaseInput};
+use skranke_store::{CaseFilter, User};
+
+pub async fn home(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<PortalPage, WebError> {
+    let filter = CaseFilter {
+        requester_id: Some(user.user.id),
+        limit: 200,
+        ..CaseFilter::default()
+    };
+    let (cases, _) = state.store.list_cases(&filter).await?;
+    let hours = state
+        .hours
+        .weekly
+        .iter()
+        .zip(texts::WEEKDAYS)
+        .map(|(h, day)| HoursRow {
+            day,
+            hours: match h {
+                Some((a, b)) => format!("{}–{}", a.strftime("%H:%M"), b.strftime("%H:%M")),
+                None => "Stengt".into(),
+            },
+        })
+        .collect();
+    Ok(PortalPage {
+        may_report: user.actor().may_create_case(),
+        nav: Nav::of(&user),
+        cases,
+        open_now: state.hours.is_open(Timestamp::now()),
+        hours,
+        contact: state.config.contact.clone(),
+        not_customer: texts::NOT_CUSTOMER,
+    })
+}
+
+/// The fields of the new-case form (portal and phone intake).
+#[derive(Deserialize, Default)]
+pub struct CaseForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub requester_id: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub computer_name: String,
+    #[serde(default)]
+    pub requester_username: String,
+    #[serde(default)]
+    pub service_id: String,
+    pub life_and_health: Option<String>,
+    pub whole_unit_down: Option<String>,
+    pub citizen_service: Option<String>,
+    pub system_down_for_user: Option<String>,
+}
+
+impl CaseForm {
+    pub fn values(&self) -> CaseFormValues {
+        CaseFormValues {
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            computer_name: self.computer_name.clone(),
+            requester_username: self.requester_username.clone(),
+            service_id: self.service_id.trim().parse().ok(),
+            life_and_health: self.life_and_health.is_some(),
+            whole_unit_down: self.whole_unit_down.is_some(),
+            citizen_service: self.citizen_service.is_some(),
+            system_down_for_user: self.system_down_for_user.is_some(),
+        }
+    }
+
+    /// The validated input, or every problem with the form in Norwegian.
+    pub fn input(&self, channel: Channel) -> Result<NewCaseInput, Vec<String>> {
+        let impact = ImpactAnswers {
+            life_and_health: self.life_and_health.is_some(),
+            whole_unit_down: self.whole_unit_down.is_some(),
+            citizen_service: self.citizen_service.is_some(),
+            system_down_for_user: self.system_down_for_user.is_some(),
+        };
+        let mut extra = Vec::new();
+        let kind = self.kind.parse::<CaseKind>().ok();
+        if kind.is_none() {
+            extra.push(format!("{}: må velges.", texts::field_label("kind")));
+        }
+        let service_id = opt_id("service_id", &self.service_id).map_err(|e| vec![e.message()])?;
+        let input = NewCaseInput {
+            kind: kind.unwrap_or(CaseKind::Fault),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            requester_username: self.requester_username.clone(),
+            computer_name: self.computer_name.clone(),
+            service_id,
+            suggested_priority: impact.suggested_priority(),
+            channel,
+        };
+        match (input.validate(), extra.is_empty()) {
+            (Ok(v), true) => Ok(v),
+            (Ok(_), false) => Err(extra),
+            (Err(errors), _) => {
+                extra.extend(casework::validation_messages(&errors));
+                Err(extra)
+            }
+        }
+    }
+}
+
+pub async fn new_case_page(
+    state: &AppState,
+    user: &CurrentUser,
+    caller: Option<User>,
+    values: CaseFormValues,
+    errors: Vec<String>,
+) -> Result<NewCasePage, WebError> {
+    let requester_kind = caller.as_ref().map_or(user.user.kind, |c| c.kind);
+    Ok(NewCasePage {
+        nav: Nav::of(user),
+        action: if caller.is_some() {
+            "/agent/phone"
+        } else {
+            "/portal/cases"
+        },
+        caller,
+        services: state.store.list_services().await?,
+        priorities: priority_infos(&state.config),
+        values,
+        errors,
+        refused: (!requester_kind.is_customer()).then_some(texts::NOT_CUSTOMER),
+        kinds: CaseKind::ALL.to_vec(),
+    })
+}
+
+pub async fn new_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let values = CaseFormValues {
+        kind: "fault".into(),
+        requester_username: user.user.username.clone(),
+        ..CaseFormValues::default()
+    };
+    let page = new_case_page(&state, &user, None, values, Vec::new()).await?;
+    let status = if page.refused.is_some() {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CaseForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    casework::refuse_non_customer(&user.user)?;
+    submit(&state, &user, &user.user, &f, Channel::Web).await
+}
+
+/// Validates, registers and redirects to the new case; on bad input shows
+/// the form again with every problem and the values kept.
+pub async fn submit(
+    state: &AppState,
+    user: &CurrentUser,
+    requester: &User,
+    f: &CaseForm,
+    channel: Channel,
+) -> Result<Response, WebError> {
+    let caller = (requester.id != user.user.id).then(|| requester.clone());
+    match f.input(channel) {
+        Ok(input) => {
+            let case = casework::register(state, &user.user, requester, input).await?;
+            Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+        }
+        Err(errors) => {
+            let page = new_case_page(state, user, caller, f.values(), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! Template structs: what each page shows. Askama checks the templates
+//! against these at compile time and escapes every value.
+
+use crate::auth::CurrentUser;
+use crate::texts::{self, Label};
+use askama::Template;
+use askama_web::WebTemplate;
+use jiff::tz::TimeZone;
+use skranke_core::config::ContactConfig;
+use skranke_core::{CaseKind, Config, Priority, Status, UserKind};
+use skranke_store::{Attachment, Case, HistoryEntry, Message, Organization, Service, Team, User};
+use std::sync::OnceLock;
+
+static DISPLAY_TZ: OnceLock<TimeZone> = OnceLock::new();
+
+pub fn set_display_zone(tz: TimeZone) {
+    let _ = DISPLAY_TZ.set(tz);
+}
+
+/// Local date and time of a stored instant (epoch ms), as Norwegians write it.
+pub trait Local {
+    fn local(&self) -> String;
+}
+
+impl Local for i64 {
+    fn local(&self) -> String {
+        let tz = DISPLAY_TZ.get().cloned().unwrap_or(TimeZone::UTC);
+        skranke_store::from_ms(*self)
+            .to_zoned_datetime(tz)
+            .strftime("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+}
+
+/// The header's view of the user.
+pub struct Nav {
+    pub name: String,
+    pub kind: UserKind,
+    pub csrf: String,
+}
+
+impl Nav {
+    pub fn of(u: &CurrentUser) -> Nav {
+        Nav {
+            name: u.user.full_name.clone(),
+            kind: u.user.kind,
+            csrf: u.csrf.clone(),
+        }
+    }
+    pub fn is_staff(&self) -> bool {
+        self.kind.is_staff()
+    }
+    pub fn is_admin(&self) -> bool {
+        self.kind == UserKind::Admin
+    }
+}
+
+/// A priority as shown where one is chosen: label, targets and definition.
+pub struct PriorityInfo {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub response: String,
+    pub resolution: String,
+    pub definition: String,
+}
+
+pub fn priority_infos(config: &Config) -> Vec<PriorityInfo> {
+    Priority::ALL
+        .iter()
+        .map(|p| {
+            let pc = config.priority(*p);
+            PriorityInfo {
+                key: p.key(),
+                label: p.label(),
+                response: amount_nb(pc.response),
+                resolution: amount_nb(pc.resolution),
+                definition: pc.definition.clone(),
+            }
+        })
+        .collect()
+}
+
+fn amount_nb(a: skranke_core::config::Amount) -> String {
+    use skranke_core::config::Unit;
+    let (one, many) = match a.unit {
+        Unit::Minutes => ("minutt", "min"),
+        Unit::Hours => ("time", "timer"),
+        Unit::Days => ("dag", "dager"),
+    };
+    format!("{} {}", a.value, if a.value == 1 { one } else { many })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub csrf: String,
+    pub username: String,
+    pub error: Option<String>,
+}
+
+pub struct HoursRow {
+    pub day: &'static str,
+    pub hours: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal.html")]
+pub struct PortalPage {
+    pub nav: Nav,
+    pub cases: Vec<Case>,
+    pub open_now: bool,
+    pub hours: Vec<HoursRow>,
+    pub contact: ContactConfig,
+    pub may_report: bool,
+    pub not_customer: &'static str,
+}
+
+/// The values of the new-case form, kept when it is shown again with errors.
+#[derive(Default)]
+pub struct CaseFormValues {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub computer_name: String,
+    pub requester_username: String,
+    pub service_id: Option<i64>,
+    pub life_and_health: bool,
+    pub whole_unit_down: bool,
+    pub citizen_service: bool,
+    pub system_down_for_user: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "new_case.html")]
+pub struct NewCasePage {
+    pub nav: Nav,
+    pub action: &'static str,
+    /// Phone intake: the caller the agent registers for.
+    pub caller: Option<User>,
+    pub services: Vec<Service>,
+    pub priorities: Vec<PriorityInfo>,
+    pub values: CaseFormValues,
+    pub errors: Vec<String>,
+    pub refused: Option<&'static str>,
+    pub kinds: Vec<CaseKind>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub nav: Nav,
+    pub case: Case,
+    pub messages: Vec<Message>,
+    pub attachments: Vec<Attachment>,
+    pub history: Vec<HistoryEntry>,
+    pub agents: Vec<User>,
+    pub priorities: Vec<PriorityInfo>,
+    pub statuses: Vec<Status>,
+    pub may_confirm: bool,
+    pub may_reopen: bool,
+    pub error: Option<String>,
+    pub max_attachment_mb: usize,
+}
+
+impl CasePage {
+    pub fn attachments_of(&self, message_id: i64) -> Vec<&Attachment> {
+        self.attachments
+            .iter()
+            .filter(|a| a.message_id == Some(message_id))
+            .collect()
+    }
+
+    pub fn history_text(&self, h: &HistoryEntry) -> String {
+        let value = |field: &str, v: &Option<String>| -> String {
+            let Some(v) = v else { return "–".into() };
+            match field {
+                "status" => v
+                    .parse::<Status>()
+                    .map(|s| s.label().to_owned())
+                    .unwrap_or(v.clone()),
+                "priority" | "priority_confirmed" => v
+                    .parse::<Priority>()
+                    .map(|s| s.label().to_owned())
+                    .unwrap_or(v.clone()),
+                _ => v.clone(),
+            }
+        };
+        match h.field.as_str() {
+            "created" => format!("Sak {} registrert", value("", &h.new_value)),
+            "public_reply" => "Svar til innmelder".into(),
+            "internal_note" => "Internt notat".into(),
+            "priority_confirmed" => {
+                format!("Prioritet bekreftet: {}", value("priority", &h.new_value))
+            }
+            f => format!(
+                "{}: {} → {}",
+                texts::field_label(f),
+                value(f, &h.old_value),
+                value(f, &h.new_value)
+            ),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub nav: Nav,
+    pub queue: &'static str,
+    pub queues: Vec<(&'static str, &'static str)>,
+    pub cases: Vec<Case>,
+    pub total: i64,
+    pub status: String,
+    pub priority: String,
+    pub q: String,
+    pub sort: String,
+    pub page: i64,
+    pub pages: i64,
+    pub statuses: Vec<Status>,
+    pub priorities: Vec<Priority>,
+}
+
+impl QueuePage {
+    /// The query string for another page of the same listing.
+    pub fn page_link(&self, page: i64) -> String {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        format!(
+            "?queue={}&status={}&priority={}&q={}&sort={}&page={page}",
+            self.queue,
+            enc(&self.status),
+            enc(&self.priority),
+            enc(&self.q),
+            enc(&self.sort)
+        )
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "phone.html")]
+pub struct PhonePage {
+    pub nav: Nav,
+    pub q: String,
+    pub results: Vec<User>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub nav: Nav,
+    pub users: Vec<User>,
+    pub orgs: Vec<Organization>,
+    pub teams: Vec<Team>,
+    pub services: Vec<Service>,
+    pub kinds: Vec<UserKind>,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub nav: Nav,
+    pub tokens: Vec<(i64, String, i64)>,
+    pub new_token: Option<String>,
+    pub error: Option<String>,
+}
