@@ -74,6 +74,9 @@ fn json_error(e: JsonRejection) -> WebError {
         return WebError::TooLarge;
     }
     let text = e.body_text();
+    if !matches!(e, JsonRejection::JsonDataError(_)) {
+        return WebError::Malformed(text);
+    }
     let detail = text
         .split_once("target type: ")
         .map_or(text.as_str(), |(_, d)| d)

@@ -27,6 +27,9 @@ pub enum WebError {
     /// The request was valid but conflicts with the current state.
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    /// The body could not be read as the format it claims (JSON syntax, content type).
+    #[error("malformed request: {0}")]
+    Malformed(String),
     #[error("too many requests")]
     TooManyRequests(&'static str),
     #[error("payload too large")]
@@ -50,6 +53,7 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf | WebError::Refused(_) => StatusCode::FORBIDDEN,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +72,7 @@ impl WebError {
                 format!("{}: {message}", texts::field_label(field))
             }
             WebError::TooManyRequests(m) => (*m).into(),
+            WebError::Malformed(m) => m.clone(),
             WebError::TooLarge => texts::TOO_LARGE.into(),
             WebError::Internal(_) => texts::INTERNAL.into(),
         }
@@ -160,6 +165,7 @@ impl IntoResponse for ApiError {
             WebError::Invalid { field, message } => ("invalid", format!("{field}: {message}")),
             WebError::Conflict { field, message } => ("conflict", format!("{field}: {message}")),
             WebError::TooManyRequests(m) => ("too-many-requests", (*m).to_owned()),
+            WebError::Malformed(m) => ("malformed", m.clone()),
             WebError::TooLarge => ("too-large", texts::TOO_LARGE.to_owned()),
             WebError::Internal(_) => ("internal", texts::INTERNAL.to_owned()),
         };

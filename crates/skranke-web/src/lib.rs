@@ -9,6 +9,7 @@ mod casework;
 mod error;
 mod files;
 mod pages;
+
 mod texts;
 mod views;
 
@@ -100,4 +101,28 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .with_state(state)
+}
+
+/// Serves until the future `shutdown` completes. Client addresses are
+/// passed to handlers for login throttling.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The rules for a new user's fields, for the CLI as for the admin page.
+pub fn check_new_user(
+    username: &str,
+    full_name: &str,
+    email: &str,
+    kind: &str,
+    password: &str,
+) -> Result<(String, String, String, skranke_core::UserKind), String> {
+    pages::check_new_user(username, full_name, email, kind, password).map_err(|e| e.to_string())
 }

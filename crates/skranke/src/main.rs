@@ -1,1 +1,309 @@
-fn main() {}
+//! The `skranke` binary: serve the service desk, check configuration,
+//! and administer users and tokens against the same data directory.
+
+use skranke::demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use skranke_core::{Config, UserKind};
+use skranke_store::{NewUser, Store};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "skranke",
+    version,
+    about = "Skranke: Kundeservice's service desk"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DataArgs {
+    /// The data directory: database and attachments.
+    #[arg(long, env = "SKRANKE_DATA", default_value = "./skranke-data")]
+    data: PathBuf,
+    /// The configuration file (TOML). Defaults mirror the service description.
+    #[arg(long, env = "SKRANKE_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service desk.
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Address to listen on (overrides `server.listen`).
+        #[arg(long, env = "SKRANKE_LISTEN")]
+        listen: Option<String>,
+        /// Seed demo organizations, people and cases (password `demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Work with the configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validate a configuration file; print errors and warnings.
+    Check {
+        /// The file to check (default: the compiled-in defaults).
+        file: Option<PathBuf>,
+    },
+    /// Print the default configuration as TOML.
+    Default,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from SKRANKE_PASSWORD or generated and printed.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// employee, pupil, guardian, agent or admin.
+        #[arg(long, default_value = "employee")]
+        kind: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; prints only the token, once.
+    Create {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    let (config, warnings) =
+        Config::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(config)
+}
+
+async fn open_store(data: &Path) -> Result<Store> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create data directory {}", data.display()))?;
+    Store::open_sqlite(&data.join("skranke.db"))
+        .await
+        .context("cannot open the database")
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
+        Command::Config { command } => match command {
+            ConfigCommand::Check { file } => config_check(file.as_deref()),
+            ConfigCommand::Default => {
+                print!("{}", toml::to_string(&Config::default())?);
+                Ok(())
+            }
+        },
+        Command::User {
+            command:
+                UserCommand::Add {
+                    data,
+                    username,
+                    name,
+                    email,
+                    kind,
+                },
+        } => {
+            let password = std::env::var("SKRANKE_PASSWORD").ok();
+            let (username, name, email, kind) = skranke_web::check_new_user(
+                &username,
+                &name,
+                &email,
+                &kind,
+                password.as_deref().unwrap_or(""),
+            )
+            .map_err(|e| anyhow::anyhow!(e))?;
+            let store = open_store(&data.data).await?;
+            let (password, generated) = match password {
+                Some(p) => (p, false),
+                None => (skranke_web::generate_token()[..20].to_owned(), true),
+            };
+            let hash = skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            let id = store
+                .create_user(
+                    &NewUser {
+                        username: username.clone(),
+                        full_name: name,
+                        email,
+                        phone: String::new(),
+                        kind,
+                        org_id: None,
+                        unit_id: None,
+                        team_id: None,
+                        password_hash: Some(hash),
+                    },
+                    Timestamp::now(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created user {username} (id {id})");
+            if generated {
+                println!("password: {password}");
+            }
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    data,
+                    username,
+                    name,
+                },
+        } => {
+            let store = open_store(&data.data).await?;
+            let user = store
+                .user_by_username(&username)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user named {username}"))?;
+            if !user.active {
+                bail!("user {username} is deactivated");
+            }
+            let token = skranke_web::generate_token();
+            store
+                .create_api_token(
+                    user.id,
+                    &name,
+                    &skranke_web::hash_token(&token),
+                    Timestamp::now(),
+                )
+                .await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn config_check(file: Option<&Path>) -> Result<()> {
+    let config = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            toml::from_str::<Config>(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Config::default(),
+    };
+    let report = config.check();
+    for w in &report.warnings {
+        println!("warning: {w}");
+    }
+    for e in &report.errors {
+        println!("error: {e}");
+    }
+    if !report.errors.is_empty() {
+        bail!("{} error(s) in the configuration", report.errors.len());
+    }
+    println!(
+        "configuration is valid ({} warning(s))",
+        report.warnings.len()
+    );
+    Ok(())
+}
+
+async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let mut config = load_config(data.config.as_deref())?;
+    if let Some(l) = listen {
+        config.server.listen = l;
+    }
+    let addr: std::net::SocketAddr = config
+        .server
+        .listen
+        .parse()
+        .with_context(|| format!("--listen: `{}` is not an address", config.server.listen))?;
+    let store = open_store(&data.data).await?;
+    if store.count_users().await? == 0 {
+        if demo {
+            demo::seed(&store).await?;
+            demo::print_logins();
+        } else {
+            let password = skranke_web::generate_token()[..20].to_owned();
+            let hash = skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            store
+                .create_user(
+                    &NewUser {
+                        username: "admin".into(),
+                        full_name: "Administrator".into(),
+                        email: "admin@localhost.invalid".into(),
+                        phone: String::new(),
+                        kind: UserKind::Admin,
+                        org_id: None,
+                        unit_id: None,
+                        team_id: None,
+                        password_hash: Some(hash),
+                    },
+                    Timestamp::now(),
+                )
+                .await?;
+            println!("Created the first user: admin, one-time password: {password}");
+        }
+    } else if demo {
+        println!("Demo data is only seeded into an empty data directory; using the existing data.");
+        demo::print_logins();
+    }
+    let state = skranke_web::AppState::new(store, config, data.data.clone())
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    println!("Skranke is running at http://{}/", listener.local_addr()?);
+    skranke_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

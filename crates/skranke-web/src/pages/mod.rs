@@ -1,6 +1,6 @@
 //! The HTML pages: one module per audience.
 
-mod admin;
+pub(crate) mod admin;
 mod agent;
 mod case;
 mod login;
@@ -101,3 +101,5 @@ pub fn opt_id(field: &str, v: &str) -> Result<Option<i64>, crate::error::WebErro
             .map_err(|_| crate::error::WebError::invalid(field, "er ikke et gyldig valg."))
     }
 }
+
+pub use admin::check_new_user;

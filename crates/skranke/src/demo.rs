@@ -1,0 +1,277 @@
+//! Demo data: two municipalities, their people, three agents and about
+//! thirty cases, with fixed usernames and the password `demo`.
+
+use anyhow::Result;
+use jiff::{SignedDuration, Timestamp};
+use skranke_core::{CaseKind, Channel, NewCaseInput, Priority, Status, UserKind};
+use skranke_store::{CaseChanges, CreateCase, NewUser, Store};
+
+pub fn print_logins() {
+    println!(
+        "WARNING: demo mode. Every demo account has the password `demo`; never use this for real data."
+    );
+    println!("Demo logins: ansatt, ansatt2 (employees), elev (pupil), foresatt (guardian),");
+    println!("             agent1, agent2, agent3 (agents), admin — password: demo");
+}
+
+const TITLES: [(&str, &str); 10] = [
+    (
+        "Får ikke logget inn i fagsystemet",
+        "Feilmelding om ugyldig sesjon etter passordbytte.",
+    ),
+    (
+        "Skriveren i 2. etasje skriver ikke ut",
+        "Jobbene blir liggende i køen.",
+    ),
+    (
+        "Outlook synkroniserer ikke kalenderen",
+        "Møter fra i dag vises ikke på mobilen.",
+    ),
+    (
+        "Ny PC til nyansatt",
+        "Bestilling av standard PC med kontorpakke til oppstart mandag.",
+    ),
+    (
+        "Nettverket er nede på legekontoret",
+        "Ingen PC-er får kontakt med nettet.",
+    ),
+    (
+        "Journalsystemet svarer ikke",
+        "Helsepersonell får ikke åpnet pasientjournaler.",
+    ),
+    (
+        "Tilgang til felles mappe",
+        "Trenger lesetilgang til mappen for økonomi.",
+    ),
+    (
+        "Hjemmekontor: VPN kobler fra",
+        "VPN faller ut hvert tiende minutt.",
+    ),
+    (
+        "Innbyggerportalen viser feilside",
+        "Skjemaet for søknad om SFO-plass gir feil 500.",
+    ),
+    (
+        "Bestille ekstra skjerm",
+        "Ønsker en ekstra 27-tommers skjerm.",
+    ),
+];
+
+pub async fn seed(store: &Store) -> Result<()> {
+    let now = Timestamp::now();
+    let hash = |pw: &str| skranke_web::hash_password(pw).map_err(|e| anyhow::anyhow!(e));
+    let a = store
+        .create_org("Kommune A", &["kommune-a.example".into()], now)
+        .await?;
+    let b = store
+        .create_org("Kommune B", &["kommune-b.example".into()], now)
+        .await?;
+    let a_health = store.create_unit(a, "Helse og omsorg").await?;
+    let a_school = store.create_unit(a, "Oppvekst og skole").await?;
+    store.create_unit(a, "Rådhuset").await?;
+    let b_tech = store.create_unit(b, "Teknisk etat").await?;
+    store.create_unit(b, "Barnehage").await?;
+    let ks = store.create_team("Kundeservice").await?;
+    let drift = store.create_team("Drift").await?;
+    let mut services = Vec::new();
+    for s in [
+        "E-post og kalender",
+        "Fagsystem helse",
+        "Skriver og utskrift",
+        "Nettverk",
+        "PC og programvare",
+        "Innbyggerportal",
+    ] {
+        services.push(store.create_service(s).await?);
+    }
+    let people: [(
+        &str,
+        &str,
+        UserKind,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        &str,
+    ); 8] = [
+        (
+            "ansatt",
+            "Kari Nordmann",
+            UserKind::Employee,
+            Some(a),
+            Some(a_health),
+            None,
+            "kommune-a.example",
+        ),
+        (
+            "ansatt2",
+            "Ola Hansen",
+            UserKind::Employee,
+            Some(b),
+            Some(b_tech),
+            None,
+            "kommune-b.example",
+        ),
+        (
+            "elev",
+            "Emma Elev",
+            UserKind::Pupil,
+            Some(a),
+            Some(a_school),
+            None,
+            "kommune-a.example",
+        ),
+        (
+            "foresatt",
+            "Per Foresatt",
+            UserKind::Guardian,
+            Some(a),
+            None,
+            None,
+            "kommune-a.example",
+        ),
+        (
+            "agent1",
+            "Anne Saksbehandler",
+            UserKind::Agent,
+            None,
+            None,
+            Some(ks),
+            "kundeservice.example",
+        ),
+        (
+            "agent2",
+            "Bjørn Saksbehandler",
+            UserKind::Agent,
+            None,
+            None,
+            Some(ks),
+            "kundeservice.example",
+        ),
+        (
+            "agent3",
+            "Cecilie Drift",
+            UserKind::Agent,
+            None,
+            None,
+            Some(drift),
+            "kundeservice.example",
+        ),
+        (
+            "admin",
+            "Demo Administrator",
+            UserKind::Admin,
+            None,
+            None,
+            None,
+            "kundeservice.example",
+        ),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (username, name, kind, org, unit, team, domain) in people {
+        let id = store
+            .create_user(
+                &NewUser {
+                    username: username.into(),
+                    full_name: name.into(),
+                    email: format!("{username}@{domain}"),
+                    phone: String::new(),
+                    kind,
+                    org_id: org,
+                    unit_id: unit,
+                    team_id: team,
+                    password_hash: Some(hash("demo")?),
+                },
+                now,
+            )
+            .await?;
+        ids.insert(username, id);
+    }
+    let channels = [Channel::Web, Channel::Email, Channel::Phone, Channel::Api];
+    let statuses = [
+        Status::New,
+        Status::InProgress,
+        Status::WaitingCustomer,
+        Status::InProgress,
+        Status::WaitingSupplier,
+        Status::Resolved,
+        Status::Closed,
+        Status::New,
+    ];
+    for i in 0..30usize {
+        let (title, description) = TITLES[i % TITLES.len()];
+        let requester = if i % 3 == 2 {
+            ids["ansatt2"]
+        } else {
+            ids["ansatt"]
+        };
+        let channel = channels[i % channels.len()];
+        let created_by = if channel == Channel::Phone {
+            ids["agent1"]
+        } else {
+            requester
+        };
+        let registered = now - SignedDuration::from_hours(5 * (30 - i as i64));
+        let case = store
+            .create_case(CreateCase {
+                input: NewCaseInput {
+                    kind: if title.starts_with("Bestill") || title.starts_with("Ny PC") {
+                        CaseKind::Order
+                    } else {
+                        CaseKind::Fault
+                    },
+                    title: title.into(),
+                    description: description.into(),
+                    requester_username: if requester == ids["ansatt"] {
+                        "ansatt"
+                    } else {
+                        "ansatt2"
+                    }
+                    .into(),
+                    computer_name: format!("PC-{:05}", 10_000 + i * 37),
+                    service_id: Some(services[i % services.len()]),
+                    suggested_priority: Priority::ALL[i % 4],
+                    channel,
+                },
+                requester_id: requester,
+                created_by,
+                year: registered
+                    .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Oslo")?)
+                    .year(),
+                now: registered,
+            })
+            .await?;
+        let status = statuses[i % statuses.len()];
+        if status == Status::New {
+            continue;
+        }
+        let handler = case.handler_id.unwrap_or(ids["agent1"]);
+        let t = registered + SignedDuration::from_mins(40);
+        store
+            .add_message(
+                case.id,
+                handler,
+                false,
+                "Takk for henvendelsen. Vi ser på saken.",
+                &[],
+                Some(Status::InProgress),
+                t,
+            )
+            .await?;
+        if status != Status::InProgress {
+            let changes = CaseChanges {
+                status: Some(status),
+                priority: Some(case.priority),
+                ..CaseChanges::default()
+            };
+            store
+                .update_case(
+                    case.id,
+                    handler,
+                    &changes,
+                    t + SignedDuration::from_mins(60),
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Library side of the `skranke` binary, shared with its tests.
+
+pub mod demo;

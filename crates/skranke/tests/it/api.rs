@@ -1,0 +1,294 @@
+//! The JSON API and its OpenAPI document.
+
+use crate::support::{client, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn api_case_lifecycle() {
+    let app = spawn().await;
+    let kari = app.token("ansatt").await;
+    let agent = app.token("agent1").await;
+    let c = client();
+    let r = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&kari)
+        .json(&json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "computer_name": "PC-7", "priority": "high"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let case: Value = r.json().await.unwrap();
+    let number = case["number"].as_str().unwrap().to_owned();
+    assert!(
+        number.len() == 11 && number.as_bytes()[4] == b'-',
+        "{number}"
+    );
+    assert!(
+        case["handler"]["name"].is_string(),
+        "handler assigned: {case}"
+    );
+    assert_eq!(case["channel"], "api");
+    assert_eq!(case["status"], "new");
+    assert_eq!(case["suggested_priority"], "high");
+    assert_eq!(case["requester_username"], "ansatt");
+
+    let r = c
+        .get(app.url(&format!("/api/v1/cases/{number}")))
+        .bearer_auth(&kari)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let list: Value = c
+        .get(app.url("/api/v1/cases?per_page=200"))
+        .bearer_auth(&kari)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|i| i["requester"]["name"] == "Kari Nordmann"),
+        "only own cases"
+    );
+    assert_eq!(list["total"].as_i64().unwrap() as usize, items.len());
+
+    let r = c
+        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
+        .bearer_auth(&agent)
+        .json(&json!({"body": "Vi ser på det."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = c
+        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
+        .bearer_auth(&agent)
+        .json(&json!({"body": "Internt", "internal": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let msgs: Value = c
+        .get(app.url(&format!("/api/v1/cases/{number}/messages")))
+        .bearer_auth(&kari)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        msgs.as_array().unwrap().len(),
+        1,
+        "requester sees no internal notes"
+    );
+
+    let r = c
+        .patch(app.url(&format!("/api/v1/cases/{number}")))
+        .bearer_auth(&agent)
+        .json(&json!({"status": "resolved", "priority": "medium", "handler": "agent2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let updated: Value = r.json().await.unwrap();
+    assert_eq!(updated["status"], "resolved");
+    assert_eq!(updated["priority"], "medium");
+    assert_eq!(updated["priority_confirmed"], true);
+    assert_eq!(updated["handler"]["name"], "Bjørn Saksbehandler");
+    assert!(updated["resolved_at"].is_string());
+
+    // A stale version is refused with 409.
+    let r = c
+        .patch(app.url(&format!("/api/v1/cases/{number}")))
+        .bearer_auth(&agent)
+        .json(&json!({"status": "closed", "version": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // Requesters cannot change status or write internal notes.
+    let r = c
+        .patch(app.url(&format!("/api/v1/cases/{number}")))
+        .bearer_auth(&kari)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
+        .bearer_auth(&kari)
+        .json(&json!({"body": "x", "internal": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Agents filter.
+    let list: Value = c
+        .get(app.url("/api/v1/cases?queue=open&priority=critical"))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["priority"] == "critical" && i["status"] != "closed")
+    );
+}
+
+#[tokio::test]
+async fn api_errors_are_problem_documents_naming_the_field() {
+    let app = spawn().await;
+    let kari = app.token("ansatt").await;
+    let c = client();
+    let before = app.case_count().await;
+    let cases = [
+        (
+            json!({"title": "t", "description": "d", "colour": "red"}),
+            "colour",
+            422,
+        ),
+        (
+            json!({"title": "t", "description": "d", "priority": "urgent"}),
+            "priority",
+            422,
+        ),
+        (json!({"title": "", "description": "d"}), "title", 422),
+        (json!({"description": "d"}), "title", 422),
+        (
+            json!({"title": "t", "description": "d", "kind": "wish"}),
+            "kind",
+            422,
+        ),
+        (
+            json!({"title": "t", "description": "d", "service_id": 9999}),
+            "service",
+            422,
+        ),
+    ];
+    for (body, field, status) in cases {
+        let r = c
+            .post(app.url("/api/v1/cases"))
+            .bearer_auth(&kari)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{body}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["field"], field, "{body} → {p}");
+        assert_eq!(p["status"], status);
+    }
+    let r = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&kari)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let big = "x".repeat(100 * 1024);
+    let r = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&kari)
+        .json(&json!({"title": "t", "description": big}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.case_count().await, before, "nothing was stored");
+
+    let r = c.get(app.url("/api/v1/cases")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = c
+        .get(app.url("/api/v1/cases"))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // Another requester's case is a 404 over the API too.
+    let ola = app.token("ansatt2").await;
+    let created: Value = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&kari)
+        .json(&json!({"title": "t", "description": "d"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let number = created["number"].as_str().unwrap();
+    let r = c
+        .get(app.url(&format!("/api/v1/cases/{number}")))
+        .bearer_auth(&ola)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = c
+        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
+        .bearer_auth(&ola)
+        .json(&json!({"body": "hei"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Pupils are refused over the API as well.
+    let elev = app.token("elev").await;
+    let r = c
+        .post(app.url("/api/v1/cases"))
+        .bearer_auth(&elev)
+        .json(&json!({"title": "t", "description": "d"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let p: Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("skolen"));
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let app = spawn().await;
+    let doc: Value = client()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/cases/{number}",
+        "/api/v1/cases/{number}/messages",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert!(doc["paths"]["/api/v1/cases"]["post"]["responses"]["201"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}

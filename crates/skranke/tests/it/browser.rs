@@ -1,0 +1,188 @@
+//! End to end in headless Chromium: a requester reports, an agent replies
+//! and resolves, the requester sees the reply. Skips (with a notice) where
+//! Chromium or chromedriver is not installed.
+
+use crate::support::spawn;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(cmds: &[&str]) -> Option<String> {
+    cmds.iter()
+        .find(|c| std::path::Path::new(c).exists())
+        .map(|c| (*c).to_owned())
+}
+
+async fn session(port: u16, profile: &std::path::Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]).unwrap(),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                     format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn login(c: &Client, base: &str, username: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(username)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id)).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn requester_and_agent_in_a_real_browser() {
+    let Some(driver_bin) = find(&["/usr/bin/chromedriver"]) else {
+        println!("SKIPPED: chromedriver not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    if find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]).is_none() {
+        println!("SKIPPED: chromium not installed");
+        return;
+    }
+    let app = spawn().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _driver = Driver(
+        Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let profile = crate::support::temp_dir("chromium");
+
+    let c = session(port, &profile.join("a")).await;
+    login(&c, &app.base, "ansatt").await;
+    c.goto(&format!("{}/portal/new", app.base)).await.unwrap();
+    c.find(Locator::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("Skjermen er svart")
+        .await
+        .unwrap();
+    c.find(Locator::Id("description"))
+        .await
+        .unwrap()
+        .send_keys("Ingenting vises etter oppstart.")
+        .await
+        .unwrap();
+    c.find(Locator::Id("computer_name"))
+        .await
+        .unwrap()
+        .send_keys("PC-99")
+        .await
+        .unwrap();
+    c.find(Locator::Id("submit-case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let number = text_of(&c, "case-number").await;
+    assert_eq!(
+        number.len(),
+        11,
+        "the requester sees the case number: {number}"
+    );
+    assert!(!text_of(&c, "case-handler").await.contains("Ikke tildelt"));
+    c.close().await.unwrap();
+
+    let case = app.store.case_by_number(&number).await.unwrap();
+    let handler = app.store.user(case.handler_id.unwrap()).await.unwrap();
+    let a = session(port, &profile.join("b")).await;
+    login(&a, &app.base, &handler.username).await;
+    a.goto(&format!("{}/cases/{number}", app.base))
+        .await
+        .unwrap();
+    a.find(Locator::Id("reply-body"))
+        .await
+        .unwrap()
+        .send_keys("Sjekk at skjermkabelen sitter.")
+        .await
+        .unwrap();
+    a.find(Locator::Id("send-reply"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    a.find(Locator::Css("#status option[value='resolved']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    a.find(Locator::Id("save-case"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&a, "case-status").await, "Løst");
+    a.close().await.unwrap();
+
+    let c = session(port, &profile.join("c")).await;
+    login(&c, &app.base, "ansatt").await;
+    c.goto(&format!("{}/cases/{number}", app.base))
+        .await
+        .unwrap();
+    let body = c
+        .find(Locator::Css("ol.messages"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Sjekk at skjermkabelen sitter."), "{body}");
+    assert_eq!(text_of(&c, "case-status").await, "Løst");
+    c.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+}

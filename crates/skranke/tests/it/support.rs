@@ -1,0 +1,156 @@
+use reqwest::{Client, StatusCode, redirect};
+use skranke_core::Config;
+use skranke_store::Store;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A running server on a random loopback port with demo data in a fresh
+/// data directory, removed when the test ends.
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub data: PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+pub fn temp_dir(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "skranke-test-{}-{tag}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(Config::default()).await
+}
+
+pub async fn spawn_with(config: Config) -> TestApp {
+    let data = temp_dir("app");
+    let store = Store::open_sqlite(&data.join("skranke.db")).await.unwrap();
+    skranke::demo::seed(&store).await.unwrap();
+    let state = skranke_web::AppState::new(store.clone(), config, data.clone()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(skranke_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        store,
+        data,
+        shutdown: Some(tx),
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (so tests see them).
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a csrf field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let r = c.get(self.url(path)).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    pub async fn post(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        c.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    /// Logs in with the demo password; returns the client and the session's CSRF token.
+    pub async fn login(&self, username: &str) -> (Client, String) {
+        let c = client();
+        let (_, page) = self.get(&c, "/login").await;
+        let r = self
+            .post(
+                &c,
+                "/login",
+                &[
+                    ("csrf", &csrf_of(&page)),
+                    ("username", username),
+                    ("password", "demo"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
+        let (status, page) = self.get(&c, "/account").await;
+        assert_eq!(status, StatusCode::OK);
+        let csrf = csrf_of(&page);
+        (c, csrf)
+    }
+
+    /// Reports a fault through the portal; returns the new case's number.
+    pub async fn report(&self, c: &Client, csrf: &str, title: &str) -> String {
+        let r = self
+            .post(
+                c,
+                "/portal/cases",
+                &[
+                    ("csrf", csrf),
+                    ("kind", "fault"),
+                    ("title", title),
+                    ("description", "Det virker ikke."),
+                    ("computer_name", "PC-42"),
+                    ("system_down_for_user", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        location.strip_prefix("/cases/").unwrap().to_owned()
+    }
+
+    pub async fn case_count(&self) -> i64 {
+        let (_, total) = self
+            .store
+            .list_cases(&skranke_store::CaseFilter {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        total
+    }
+
+    /// An API token for a user, created through the account page.
+    pub async fn token(&self, username: &str) -> String {
+        let (c, csrf) = self.login(username).await;
+        let r = self
+            .post(&c, "/account/tokens", &[("csrf", &csrf), ("name", "test")])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let page = r.text().await.unwrap();
+        let start = page.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+        page[start..].split('<').next().unwrap().to_owned()
+    }
+}
