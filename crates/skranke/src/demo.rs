@@ -6,6 +6,17 @@ use jiff::{SignedDuration, Timestamp};
 use skranke_core::{CaseKind, Channel, NewCaseInput, Priority, Status, UserKind};
 use skranke_store::{CaseChanges, CreateCase, NewUser, Store};
 
+/// Username, name, kind, organization, unit, team and mail domain.
+type DemoPerson<'a> = (
+    &'a str,
+    &'a str,
+    UserKind,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    &'a str,
+);
+
 pub fn print_logins() {
     println!(
         "WARNING: demo mode. Every demo account has the password `demo`; never use this for real data."
@@ -84,15 +95,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     ] {
         services.push(store.create_service(s).await?);
     }
-    let people: [(
-        &str,
-        &str,
-        UserKind,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        &str,
-    ); 8] = [
+    let people: [DemoPerson; 8] = [
         (
             "ansatt",
             "Kari Nordmann",
