@@ -8,7 +8,10 @@
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[tokio::main]
@@ -18,15 +21,23 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("skranke-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = skranke_store::Store::open_sqlite(&dir.join("skranke.db")).await.unwrap();
+    let store = skranke_store::Store::open_sqlite(&dir.join("skranke.db"))
+        .await
+        .unwrap();
     skranke::demo::seed(&store).await.unwrap();
     let user = store.user_by_username("ansatt").await.unwrap();
     let token = skranke_web::generate_token();
     store
-        .create_api_token(user.id, "bench", &skranke_web::hash_token(&token), jiff::Timestamp::now())
+        .create_api_token(
+            user.id,
+            "bench",
+            &skranke_web::hash_token(&token),
+            jiff::Timestamp::now(),
+        )
         .await
         .unwrap();
-    let state = skranke_web::AppState::new(store, skranke_core::Config::default(), dir.clone()).unwrap();
+    let state =
+        skranke_web::AppState::new(store, skranke_core::Config::default(), dir.clone()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/api/v1/cases", listener.local_addr().unwrap());
     tokio::spawn(skranke_web::serve(listener, state, std::future::pending()));
@@ -47,7 +58,13 @@ async fn main() {
             let mut latencies = Vec::with_capacity(n);
             for _ in 0..n {
                 let t = Instant::now();
-                let r = client.post(&url).bearer_auth(&token).json(&body).send().await.unwrap();
+                let r = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(r.status(), reqwest::StatusCode::CREATED);
                 r.bytes().await.unwrap();
                 latencies.push(t.elapsed());

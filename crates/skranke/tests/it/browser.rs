@@ -67,10 +67,26 @@ async fn login(c: &Client, base: &str, username: &str) {
         .click()
         .await
         .unwrap();
+    // Logged in once the header shows who we are.
+    text_when(c, "span.who", |t| !t.is_empty()).await;
 }
 
-async fn text_of(c: &Client, id: &str) -> String {
-    c.find(Locator::Id(id)).await.unwrap().text().await.unwrap()
+/// The text of an element once it satisfies `ok`: a click that submits a
+/// form navigates, and the old page's elements go stale meanwhile.
+async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+        {
+            if ok(&t) {
+                return t;
+            }
+            last = t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never became right; last text: {last:?}");
 }
 
 #[tokio::test]
@@ -79,8 +95,13 @@ async fn requester_and_agent_in_a_real_browser() {
     let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let Some(driver_bin) = driver_bin.filter(|_| browser.is_some()) else {
         // CI installs both (.ci/run), so there a skip would hide a broken setup.
-        assert!(std::env::var("CI").is_err(), "CI must run the browser test: chromium or chromedriver is missing");
-        println!("SKIPPED: chromium or chromedriver not installed (apt-get install chromium chromium-driver)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must run the browser test: chromium or chromedriver is missing"
+        );
+        println!(
+            "SKIPPED: chromium or chromedriver not installed (apt-get install chromium chromium-driver)"
+        );
         return;
     };
     let app = spawn().await;
@@ -126,13 +147,14 @@ async fn requester_and_agent_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    let number = text_of(&c, "case-number").await;
+    let number = text_when(&c, "#case-number", |t| t.len() == 11).await;
     assert_eq!(
         number.len(),
         11,
         "the requester sees the case number: {number}"
     );
-    assert!(!text_of(&c, "case-handler").await.contains("Ikke tildelt"));
+    let handler_shown = text_when(&c, "#case-handler", |t| !t.is_empty()).await;
+    assert!(!handler_shown.contains("Ikke tildelt"), "{handler_shown}");
     c.close().await.unwrap();
 
     let case = app.store.case_by_number(&number).await.unwrap();
@@ -154,6 +176,10 @@ async fn requester_and_agent_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    text_when(&a, "ol.messages", |t| {
+        t.contains("Sjekk at skjermkabelen sitter.")
+    })
+    .await;
     a.find(Locator::Css("#status option[value='resolved']"))
         .await
         .unwrap()
@@ -166,7 +192,7 @@ async fn requester_and_agent_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert_eq!(text_of(&a, "case-status").await, "Løst");
+    text_when(&a, "#case-status", |t| t == "Løst").await;
     a.close().await.unwrap();
 
     let c = session(port, &profile.join("c")).await;
@@ -174,15 +200,15 @@ async fn requester_and_agent_in_a_real_browser() {
     c.goto(&format!("{}/cases/{number}", app.base))
         .await
         .unwrap();
-    let body = c
-        .find(Locator::Css("ol.messages"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(body.contains("Sjekk at skjermkabelen sitter."), "{body}");
-    assert_eq!(text_of(&c, "case-status").await, "Løst");
+    // The requester sees the agent's reply and the resolved status.
+    text_when(&c, "ol.messages", |t| {
+        t.contains("Sjekk at skjermkabelen sitter.")
+    })
+    .await;
+    assert_eq!(
+        text_when(&c, "#case-status", |t| !t.is_empty()).await,
+        "Løst"
+    );
     c.close().await.unwrap();
     let _ = std::fs::remove_dir_all(profile);
 }
