@@ -47,19 +47,19 @@ impl Store {
     }
 
     pub async fn create_team(&self, name: &str) -> Result<i64, StoreError> {
-        let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar("INSERT INTO teams (name) VALUES (?) RETURNING id")
-            .bind(name)
-            .fetch_one(&mut *tx)
+        self.insert_named("INSERT INTO teams (name) VALUES (?) RETURNING id", name)
             .await
-            .map_err(|e| StoreError::unique(e, "name"))?;
-        tx.commit().await?;
-        Ok(id)
     }
 
     pub async fn create_service(&self, name: &str) -> Result<i64, StoreError> {
+        self.insert_named("INSERT INTO services (name) VALUES (?) RETURNING id", name)
+            .await
+    }
+
+    /// Inserts a row whose only given column is a unique `name`.
+    async fn insert_named(&self, sql: &'static str, name: &str) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar("INSERT INTO services (name) VALUES (?) RETURNING id")
+        let id = sqlx::query_scalar(sql)
             .bind(name)
             .fetch_one(&mut *tx)
             .await

@@ -304,14 +304,7 @@ pub async fn create_team(
     Admin(user): Admin,
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&f.csrf)?;
-    let result = async {
-        let name = name_field("name", &f.name, 200)?;
-        state.store.create_team(&name).await?;
-        Ok(())
-    }
-    .await;
-    act(&state, &user, result).await
+    create_named(&state, &user, &f, Named::Team).await
 }
 
 pub async fn create_service(
@@ -319,12 +312,29 @@ pub async fn create_service(
     Admin(user): Admin,
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
+    create_named(&state, &user, &f, Named::Service).await
+}
+
+enum Named {
+    Team,
+    Service,
+}
+
+async fn create_named(
+    state: &AppState,
+    user: &CurrentUser,
+    f: &NameForm,
+    what: Named,
+) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let result = async {
         let name = name_field("name", &f.name, 200)?;
-        state.store.create_service(&name).await?;
+        match what {
+            Named::Team => state.store.create_team(&name).await?,
+            Named::Service => state.store.create_service(&name).await?,
+        };
         Ok(())
     }
     .await;
-    act(&state, &user, result).await
+    act(state, user, result).await
 }
