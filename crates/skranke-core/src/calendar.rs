@@ -1,57 +1,22 @@
-//! Opening hours and Norwegian public holidays: when Kundeservice is open.
-//! All local-time rules use the configured IANA zone (default `Europe/Oslo`).
+//! Calendars: which instants are open. `business` is the opening hours in
+//! local time minus Norwegian public holidays and configured closed dates;
+//! `always` is open around the clock. `add` and `open_time` are exact to the
+//! second and never step through time: the business calendar keeps, per
+//! local year, the sorted open intervals in UTC seconds and their running
+//! sums, so both are a binary search or two (plus one step per year crossed).
 
+use crate::holidays::norwegian_holidays;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
+use std::sync::{Arc, OnceLock};
 
-/// Easter Sunday of the Gregorian calendar (the anonymous algorithm of
-/// Meeus/Jones/Butcher), valid for every Gregorian year.
-pub fn easter_sunday(year: i16) -> Date {
-    let y = i32::from(year);
-    let a = y % 19;
-    let b = y / 100;
-    let c = y % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
-    let i = c / 4;
-    let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
-    let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    // Month is 3 or 4 and day 1..=31 by construction of the algorithm.
-    Date::constant(year, month as i8, day as i8)
-}
-
-/// The twelve Norwegian public holidays (helligdager plus 1 and 17 May) of a year.
-pub fn norwegian_holidays(year: i16) -> [Date; 12] {
-    let e = easter_sunday(year);
-    let rel = |days: i32| e.checked_add(jiff::Span::new().days(days)).unwrap_or(e);
-    [
-        Date::constant(year, 1, 1),
-        rel(-3),
-        rel(-2),
-        e,
-        rel(1),
-        Date::constant(year, 5, 1),
-        Date::constant(year, 5, 17),
-        rel(39),
-        rel(49),
-        rel(50),
-        Date::constant(year, 12, 25),
-        Date::constant(year, 12, 26),
-    ]
-}
-
-/// Daily opening hours per weekday (Monday first); `None` is closed.
+/// Opening hours per weekday (Monday first; several intervals a day are
+/// allowed, e.g. a lunch closure), with extra closed and open dates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpeningHours {
     pub tz: TimeZone,
-    pub weekly: [Option<(Time, Time)>; 7],
+    pub weekly: [Vec<(Time, Time)>; 7],
     pub extra_closed: Vec<Date>,
     pub extra_open: Vec<Date>,
 }
@@ -64,30 +29,238 @@ impl OpeningHours {
         if self.extra_closed.contains(&date) || norwegian_holidays(date.year()).contains(&date) {
             return false;
         }
-        self.weekly[weekday_index(date.weekday())].is_some()
+        !self.weekly[weekday_index(date.weekday())].is_empty()
     }
 
-    /// The hours of a date, if it is a working day. An extra open date on a
-    /// day with no weekly hours uses Monday's.
-    pub fn hours_on(&self, date: Date) -> Option<(Time, Time)> {
+    /// The open intervals of a date. An extra open date on a day with no
+    /// weekly hours uses the first weekday that has hours.
+    pub fn hours_on(&self, date: Date) -> &[(Time, Time)] {
         if !self.is_working_day(date) {
-            return None;
+            return &[];
         }
-        self.weekly[weekday_index(date.weekday())]
-            .or_else(|| self.weekly.iter().flatten().next().copied())
+        let own = &self.weekly[weekday_index(date.weekday())];
+        if own.is_empty() {
+            self.weekly
+                .iter()
+                .find(|h| !h.is_empty())
+                .map_or(&[], Vec::as_slice)
+        } else {
+            own
+        }
     }
 
     pub fn is_open(&self, at: Timestamp) -> bool {
         let local = at.to_zoned_datetime(self.tz.clone());
-        match self.hours_on(local.date()) {
-            Some((start, end)) => local.time() >= start && local.time() < end,
-            None => false,
-        }
+        let time = local.time();
+        self.hours_on(local.date())
+            .iter()
+            .any(|(start, end)| time >= *start && time < *end)
     }
 }
 
 fn weekday_index(w: Weekday) -> usize {
-    (w.to_monday_zero_offset()) as usize
+    w.to_monday_zero_offset() as usize
+}
+
+/// A calendar to count clock time in.
+#[derive(Debug, Clone)]
+pub enum Calendar {
+    Always,
+    Business(Arc<BusinessCalendar>),
+}
+
+impl Calendar {
+    /// The earliest instant `t >= start` such that the open time in
+    /// `[start, t)` equals `seconds`. Zero gives `start` itself.
+    pub fn add(&self, start: i64, seconds: i64) -> i64 {
+        match self {
+            Calendar::Always => start + seconds.max(0),
+            Calendar::Business(b) => b.add(start, seconds),
+        }
+    }
+
+    /// Open seconds in `[from, to)`; zero when `to <= from`.
+    pub fn open_time(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        match self {
+            Calendar::Always => to - from,
+            Calendar::Business(b) => b.open_time(from, to),
+        }
+    }
+
+    pub fn add_ts(&self, start: Timestamp, seconds: i64) -> Timestamp {
+        from_secs(self.add(start.as_second(), seconds))
+    }
+
+    pub fn open_time_ts(&self, from: Timestamp, to: Timestamp) -> i64 {
+        self.open_time(from.as_second(), to.as_second())
+    }
+}
+
+pub fn from_secs(s: i64) -> Timestamp {
+    Timestamp::from_second(s).unwrap_or(Timestamp::MAX)
+}
+
+/// Years whose tables are cached; others are computed on demand.
+const FIRST_YEAR: i16 = 1800;
+const LAST_YEAR: i16 = 2400;
+
+/// One local year's open intervals, in UTC seconds.
+#[derive(Debug)]
+struct YearTable {
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+    /// Open seconds from the year's start to the end of interval `i`.
+    cum_end: Vec<i64>,
+}
+
+impl YearTable {
+    fn total(&self) -> i64 {
+        self.cum_end.last().copied().unwrap_or(0)
+    }
+
+    /// Open seconds from the start of the year up to `t`.
+    fn cum(&self, t: i64) -> i64 {
+        let i = self.ends.partition_point(|e| *e <= t);
+        let before = if i == 0 { 0 } else { self.cum_end[i - 1] };
+        match self.starts.get(i) {
+            Some(s) if *s < t => before + (t - s),
+            _ => before,
+        }
+    }
+
+    /// The instant at which the year's open time reaches `target`
+    /// (0 < target <= total).
+    fn instant_at(&self, target: i64) -> i64 {
+        let i = self.cum_end.partition_point(|c| *c < target);
+        self.ends[i] - (self.cum_end[i] - target)
+    }
+}
+
+/// The business calendar with its per-year tables.
+#[derive(Debug)]
+pub struct BusinessCalendar {
+    hours: OpeningHours,
+    /// UTC second of local midnight, 1 January, for FIRST_YEAR..=LAST_YEAR + 1.
+    year_starts: Vec<i64>,
+    years: Vec<OnceLock<YearTable>>,
+}
+
+fn local_midnight_jan1(tz: &TimeZone, year: i16) -> i64 {
+    tz.to_timestamp(Date::constant(year, 1, 1).to_datetime(Time::midnight()))
+        .map_or(0, Timestamp::as_second)
+}
+
+impl BusinessCalendar {
+    pub fn new(hours: OpeningHours) -> BusinessCalendar {
+        let year_starts = (FIRST_YEAR..=LAST_YEAR + 1)
+            .map(|y| local_midnight_jan1(&hours.tz, y))
+            .collect();
+        let years = (FIRST_YEAR..=LAST_YEAR).map(|_| OnceLock::new()).collect();
+        BusinessCalendar {
+            hours,
+            year_starts,
+            years,
+        }
+    }
+
+    pub fn hours(&self) -> &OpeningHours {
+        &self.hours
+    }
+
+    fn build(&self, year: i16) -> YearTable {
+        let mut t = YearTable {
+            starts: Vec::new(),
+            ends: Vec::new(),
+            cum_end: Vec::new(),
+        };
+        let mut date = Date::constant(year, 1, 1);
+        let mut total = 0;
+        while date.year() == year {
+            for (open, close) in self.hours.hours_on(date) {
+                let at = |time: Time| {
+                    self.hours
+                        .tz
+                        .to_timestamp(date.to_datetime(time))
+                        .map_or(0, Timestamp::as_second)
+                };
+                let (s, e) = (at(*open), at(*close));
+                if e > s {
+                    total += e - s;
+                    t.starts.push(s);
+                    t.ends.push(e);
+                    t.cum_end.push(total);
+                }
+            }
+            match date.tomorrow() {
+                Ok(d) => date = d,
+                Err(_) => break,
+            }
+        }
+        t
+    }
+
+    /// The local year an instant falls in.
+    fn year_of(&self, t: i64) -> i16 {
+        let i = self.year_starts.partition_point(|s| *s <= t);
+        if i == 0 || i == self.year_starts.len() {
+            from_secs(t).to_zoned_datetime(self.hours.tz.clone()).year()
+        } else {
+            FIRST_YEAR + (i as i16 - 1)
+        }
+    }
+
+    fn with_year<R>(&self, year: i16, f: impl FnOnce(&YearTable) -> R) -> R {
+        if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            f(self.years[(year - FIRST_YEAR) as usize].get_or_init(|| self.build(year)))
+        } else {
+            f(&self.build(year))
+        }
+    }
+
+    pub fn add(&self, start: i64, seconds: i64) -> i64 {
+        if seconds <= 0 {
+            return start;
+        }
+        let mut year = self.year_of(start);
+        let mut target = self.with_year(year, |t| t.cum(start)) + seconds;
+        loop {
+            let found = self.with_year(year, |t| {
+                if target <= t.total() {
+                    Ok(t.instant_at(target))
+                } else {
+                    Err(t.total())
+                }
+            });
+            match found {
+                Ok(instant) => return instant,
+                Err(total) => {
+                    target -= total;
+                    if year == i16::MAX {
+                        return i64::MAX;
+                    }
+                    year += 1;
+                }
+            }
+        }
+    }
+
+    pub fn open_time(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let (y1, y2) = (self.year_of(from), self.year_of(to));
+        if y1 == y2 {
+            return self.with_year(y1, |t| t.cum(to) - t.cum(from));
+        }
+        let mut sum = self.with_year(y1, |t| t.total() - t.cum(from));
+        for y in y1 + 1..y2 {
+            sum += self.with_year(y, YearTable::total);
+        }
+        sum + self.with_year(y2, |t| t.cum(to))
+    }
 }
 
 #[cfg(test)]
@@ -95,30 +268,11 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    #[test]
-    fn easter_matches_known_dates() {
-        for (y, m, d) in [
-            (2000, 4, 23),
-            (2008, 3, 23),
-            (2019, 4, 21),
-            (2025, 4, 20),
-            (2026, 4, 5),
-            (2027, 3, 28),
-            (2038, 4, 25),
-        ] {
-            assert_eq!(easter_sunday(y), Date::constant(y, m, d), "{y}");
-        }
-    }
-
-    #[test]
-    fn easter_2027_holidays() {
-        let h = norwegian_holidays(2027);
-        assert!(h.contains(&Date::constant(2027, 3, 25)));
-        assert!(h.contains(&Date::constant(2027, 3, 26)));
-        assert!(h.contains(&Date::constant(2027, 3, 29)));
-        assert!(h.contains(&Date::constant(2027, 5, 6)));
-        assert!(h.contains(&Date::constant(2027, 5, 17)));
-        assert!(!h.contains(&Date::constant(2027, 12, 24)));
+    fn at(s: &str) -> i64 {
+        s.parse::<jiff::ZonedDateTime>()
+            .map(|z| z.timestamp().as_second())
+            .or_else(|_| s.parse::<Timestamp>().map(Timestamp::as_second))
+            .unwrap()
     }
 
     #[test]
@@ -136,5 +290,56 @@ mod tests {
         assert!(!hours.is_open(at("2026-12-05T10:00:00Z")));
         assert!(!hours.is_open(at("2026-12-25T10:00:00Z")));
         assert!(hours.is_open(at("2026-12-24T10:00:00Z")));
+    }
+
+    #[test]
+    fn business_add_uses_up_time_exactly_at_closing() {
+        let cal = Config::default().business_calendar().unwrap();
+        // Sat 2026-12-05 12:00: counting starts Monday 08:00; 3 days end Wed 15:30.
+        assert_eq!(
+            cal.add(at("2026-12-05T11:00:00Z"), 3 * 27_000),
+            at("2026-12-09T14:30:00Z")
+        );
+        // 0 gives the start, even when closed.
+        assert_eq!(
+            cal.add(at("2026-12-05T11:00:00Z"), 0),
+            at("2026-12-05T11:00:00Z")
+        );
+        // Across New Year: Thu 31 Dec 15:00 + 1 h → Mon 4 Jan 2027 08:30 (1 Jan holiday, 2–3 weekend).
+        assert_eq!(
+            cal.add(at("2026-12-31T14:00:00Z"), 3600),
+            at("2027-01-04T07:30:00Z")
+        );
+        assert_eq!(
+            cal.open_time(at("2026-12-31T14:00:00Z"), at("2027-01-04T07:30:00Z")),
+            3600
+        );
+    }
+
+    #[test]
+    fn dst_days_keep_local_opening_hours() {
+        let cal = Config::default().business_calendar().unwrap();
+        // Mon 30 Mar 2026 (CEST): 08:00 local is 06:00Z.
+        assert_eq!(
+            cal.add(at("2026-03-27T14:00:00Z"), 3600),
+            at("2026-03-30T06:30:00Z")
+        );
+        // A whole working week is 5 × 7.5 h whatever the offset.
+        assert_eq!(
+            cal.open_time(at("2026-03-23T00:00:00Z"), at("2026-03-30T00:00:00Z")),
+            5 * 27_000
+        );
+    }
+
+    #[test]
+    fn far_years_work() {
+        let cal = Config::default().business_calendar().unwrap();
+        // 1 May 1900 and 17 May 1900 are closed by the rules, as every year.
+        let may1 = at("1900-05-01T09:00:00Z");
+        assert_eq!(cal.open_time(may1, may1 + 3600), 0);
+        // Outside the cached years the answer is still computed.
+        let t = at("2600-06-01T08:00:00Z");
+        assert!(cal.add(t, 3600) > t);
+        assert_eq!(cal.open_time(t, cal.add(t, 3600)), 3600);
     }
 }

@@ -2,8 +2,9 @@
 //! defaults that mirror the service description. `check` reports errors
 //! (refuse to start) and warnings (start, but tell the operator).
 
-use crate::calendar::OpeningHours;
+use crate::calendar::{BusinessCalendar, Calendar, OpeningHours};
 use crate::priority::Priority;
+use crate::status::Status;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,28 @@ pub struct Config {
     pub cases: CasesConfig,
     pub priorities: BTreeMap<Priority, PriorityConfig>,
     pub escalation: EscalationConfig,
+    pub sla: SlaConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlaConfig {
+    /// Statuses in which the resolution clock is paused.
+    pub pausing_statuses: Vec<Status>,
+    /// How often the escalation scheduler looks for due escalations.
+    pub sweep_seconds: u32,
+    /// A notification sent more than this long after its level was reached is marked late.
+    pub late_after_seconds: u32,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        SlaConfig {
+            pausing_statuses: vec![Status::WaitingCustomer, Status::WaitingSupplier],
+            sweep_seconds: 15,
+            late_after_seconds: 120,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,8 +68,11 @@ pub struct ContactConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CalendarConfig {
     pub timezone: String,
-    /// Per weekday (`monday` … `sunday`): `"08:00-15:30"`, or `""` for closed.
+    /// Per weekday (`monday` … `sunday`): `"08:00-15:30"`, several as
+    /// `"08:00-11:00, 11:30-15:30"`, or `""` for closed.
     pub opening_hours: BTreeMap<String, String>,
+    /// One "day" of a target in the business calendar, in minutes of open time.
+    pub standard_day_minutes: u32,
     pub extra_closed: Vec<Date>,
     pub extra_open: Vec<Date>,
 }
@@ -194,9 +220,6 @@ impl From<Amount> for String {
     }
 }
 
-/// Standard working day in the business calendar (section 3 of the SLA spec).
-pub const STANDARD_DAY_SECONDS: i64 = 7 * 3600 + 30 * 60;
-
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
@@ -240,6 +263,7 @@ impl Default for CalendarConfig {
         CalendarConfig {
             timezone: "Europe/Oslo".into(),
             opening_hours,
+            standard_day_minutes: 450,
             extra_closed: Vec::new(),
             extra_open: Vec::new(),
         }
@@ -366,6 +390,7 @@ impl Default for Config {
             cases: CasesConfig::default(),
             priorities: default_priorities(),
             escalation: EscalationConfig::default(),
+            sla: SlaConfig::default(),
         }
     }
 }
@@ -397,25 +422,33 @@ pub enum ConfigError {
     Invalid(Report),
 }
 
-fn parse_hours(s: &str) -> Result<Option<(Time, Time)>, String> {
-    if s.trim().is_empty() {
-        return Ok(None);
+fn parse_hours(s: &str) -> Result<Vec<(Time, Time)>, String> {
+    let mut out: Vec<(Time, Time)> = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = part
+            .split_once('-')
+            .ok_or_else(|| format!("`{part}` is not of the form \"08:00-15:30\""))?;
+        let start: Time = a
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{a}` is not a time of day"))?;
+        let end: Time = b
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{b}` is not a time of day"))?;
+        if end <= start {
+            return Err(format!("closing {end} is not after opening {start}"));
+        }
+        out.push((start, end));
     }
-    let (a, b) = s
-        .split_once('-')
-        .ok_or_else(|| format!("`{s}` is not of the form \"08:00-15:30\""))?;
-    let start: Time = a
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{a}` is not a time of day"))?;
-    let end: Time = b
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{b}` is not a time of day"))?;
-    if end <= start {
-        return Err(format!("closing {end} is not after opening {start}"));
+    out.sort();
+    if let Some(w) = out.windows(2).find(|w| w[1].0 < w[0].1) {
+        return Err(format!(
+            "intervals overlap: {}-{} and {}-{}",
+            w[0].0, w[0].1, w[1].0, w[1].1
+        ));
     }
-    Ok(Some((start, end)))
+    Ok(out)
 }
 
 impl Config {
@@ -440,7 +473,7 @@ impl Config {
             });
             TimeZone::UTC
         });
-        let mut weekly = [None; 7];
+        let mut weekly: [Vec<(Time, Time)>; 7] = Default::default();
         for key in self.calendar.opening_hours.keys() {
             if !WEEKDAYS.contains(&key.as_str()) {
                 errors.push(Finding {
@@ -476,6 +509,20 @@ impl Config {
         }
     }
 
+    pub fn business_calendar(&self) -> Result<Calendar, Vec<Finding>> {
+        Ok(Calendar::Business(std::sync::Arc::new(
+            BusinessCalendar::new(self.opening_hours()?),
+        )))
+    }
+
+    /// Seconds in one "day" of a target in a calendar.
+    pub fn day_seconds(&self, cal: CalendarKey) -> i64 {
+        match cal {
+            CalendarKey::Business => i64::from(self.calendar.standard_day_minutes) * 60,
+            CalendarKey::Always => 86_400,
+        }
+    }
+
     pub fn priority(&self, p: Priority) -> &PriorityConfig {
         // `check` guarantees every priority is present; defaults fill a gap.
         self.priorities
@@ -495,6 +542,28 @@ impl Config {
                     message: format!("{d} is also in calendar.extra_closed"),
                 });
             }
+        }
+        if !(1..=1440).contains(&self.calendar.standard_day_minutes) {
+            report.errors.push(Finding {
+                field: "calendar.standard_day_minutes".into(),
+                message: "must be 1 to 1440".into(),
+            });
+        }
+        for s in &self.sla.pausing_statuses {
+            if s.is_finished() || *s == Status::New {
+                report.errors.push(Finding {
+                    field: "sla.pausing_statuses".into(),
+                    message: format!(
+                        "`{s}` cannot pause the clock (only open working statuses can)"
+                    ),
+                });
+            }
+        }
+        if self.sla.sweep_seconds == 0 {
+            report.errors.push(Finding {
+                field: "sla.sweep_seconds".into(),
+                message: "must be at least 1".into(),
+            });
         }
         if self.server.listen.parse::<std::net::SocketAddr>().is_err() {
             report.errors.push(Finding {
@@ -547,10 +616,7 @@ impl Config {
                     pc.resolution_calendar,
                 ),
             ] {
-                let day = match cal {
-                    CalendarKey::Business => STANDARD_DAY_SECONDS,
-                    CalendarKey::Always => 86_400,
-                };
+                let day = self.day_seconds(cal);
                 let secs: Vec<i64> = levels.iter().map(|a| a.seconds(day)).collect();
                 if secs.windows(2).any(|w| w[1] <= w[0]) {
                     report.errors.push(Finding {
@@ -644,6 +710,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("negative"), "{err}");
+        let err =
+            Config::from_toml("[calendar.opening_hours]\nfriday = \"08:00-12:00, 11:00-15:30\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("overlap"), "{err}");
+        let err = Config::from_toml("[priorities.low]\nresponse = \"4 h\"\nresolution = \"7 days\"\nresponse_calendar = \"weekdays\"\nresolution_calendar = \"business\"\ndefinition = \"\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("weekdays"), "{err}");
         let err = Config::from_toml("[calendar]\ntimezone = \"Mars/Olympus\"\n")
             .unwrap_err()
             .to_string();
@@ -656,9 +731,6 @@ mod tests {
         assert_eq!("2 timer".parse(), Ok(Amount::new(2, Unit::Hours)));
         assert_eq!("3days".parse(), Ok(Amount::new(3, Unit::Days)));
         assert!("3 weeks".parse::<Amount>().is_err());
-        assert_eq!(
-            Amount::new(3, Unit::Days).seconds(STANDARD_DAY_SECONDS),
-            3 * 27_000
-        );
+        assert_eq!(Amount::new(3, Unit::Days).seconds(27_000), 3 * 27_000);
     }
 }

@@ -5,8 +5,10 @@ pub mod assign;
 pub mod calendar;
 pub mod case;
 pub mod config;
+pub mod holidays;
 pub mod keys;
 pub mod priority;
+pub mod sla;
 pub mod status;
 pub mod user;
 

@@ -30,9 +30,13 @@ pub async fn home(
         .zip(texts::WEEKDAYS)
         .map(|(h, day)| HoursRow {
             day,
-            hours: match h {
-                Some((a, b)) => format!("{}–{}", a.strftime("%H:%M"), b.strftime("%H:%M")),
-                None => "Stengt".into(),
+            hours: if h.is_empty() {
+                "Stengt".into()
+            } else {
+                h.iter()
+                    .map(|(a, b)| format!("{}–{}", a.strftime("%H:%M"), b.strftime("%H:%M")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         })
         .collect();
