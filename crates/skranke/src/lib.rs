@@ -1,3 +1,4 @@
 //! Library side of the `skranke` binary, shared with its tests.
 
 pub mod demo;
+pub mod sla_cli;

@@ -2,6 +2,7 @@
 //! and administer users and tokens against the same data directory.
 
 use skranke::demo;
+use skranke::sla_cli;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -58,6 +59,35 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Ask the SLA engine.
+    Sla {
+        #[command(subcommand)]
+        command: SlaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SlaCommand {
+    /// Replay a case history (JSON on stdin or --input) and print the clocks as JSON.
+    Simulate {
+        #[arg(long)]
+        input: Option<PathBuf>,
+        #[arg(long, env = "SKRANKE_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Print the deadlines and escalation instants of a new case.
+    Due {
+        /// critical, high, medium or low.
+        #[arg(long)]
+        priority: String,
+        /// RFC 3339, or local time like 2026-12-01T10:00.
+        #[arg(long)]
+        registered: String,
+        #[arg(long, default_value = "web")]
+        channel: String,
+        #[arg(long, env = "SKRANKE_CONFIG")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -136,6 +166,7 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
+        Command::Sla { command } => sla(command),
         Command::Config { command } => match command {
             ConfigCommand::Check { file } => config_check(file.as_deref()),
             ConfigCommand::Default => {
@@ -217,6 +248,61 @@ async fn run(cli: Cli) -> Result<()> {
                 )
                 .await?;
             println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn policy(config: &Config) -> Result<skranke_core::sla::SlaPolicy> {
+    skranke_core::sla::SlaPolicy::from_config(config).map_err(|errors| {
+        anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })
+}
+
+fn sla(command: SlaCommand) -> Result<()> {
+    match command {
+        SlaCommand::Simulate { input, config } => {
+            let config = load_config(config.as_deref())?;
+            let text = match input {
+                Some(path) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                None => std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?,
+            };
+            let out =
+                sla_cli::simulate(&policy(&config)?, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{out}");
+            Ok(())
+        }
+        SlaCommand::Due {
+            priority,
+            registered,
+            channel,
+            config,
+        } => {
+            let config = load_config(config.as_deref())?;
+            let priority: skranke_core::Priority = priority
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--priority: unknown value `{priority}`"))?;
+            let channel: skranke_core::Channel = channel
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--channel: unknown value `{channel}`"))?;
+            let tz = config
+                .opening_hours()
+                .map_err(|e| anyhow::anyhow!("{}", e[0]))?
+                .tz;
+            let registered = sla_cli::parse_local_or_rfc3339(&registered, &tz)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            print!(
+                "{}",
+                sla_cli::due_report(&policy(&config)?, &tz, priority, channel, registered)
+            );
             Ok(())
         }
     }

@@ -140,3 +140,175 @@ fn serve_creates_the_first_admin_and_prints_the_url() {
     assert!(dir.join("data/skranke.db").exists());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn simulate(input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = skranke()
+        .args(["sla", "simulate"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const SPEC_INPUT: &str = r#"{
+  "registered_at": "2026-12-23T14:00:00+01:00",
+  "priority": "medium",
+  "channel": "web",
+  "events": [
+    {"at": "2026-12-23T14:30:00+01:00", "type": "public_reply"},
+    {"at": "2026-12-23T14:35:00+01:00", "type": "status", "status": "waiting_customer"},
+    {"at": "2027-01-04T09:00:00+01:00", "type": "status", "status": "in_progress"},
+    {"at": "2027-01-04T10:00:00+01:00", "type": "priority", "priority": "high"},
+    {"at": "2027-01-04T10:05:00+01:00", "type": "internal_note"},
+    {"at": "2027-01-04T10:06:00+01:00", "type": "agreed_deadline", "deadline": "2027-01-08T12:00:00+01:00"},
+    {"at": "2027-01-05T11:00:00+01:00", "type": "status", "status": "resolved"}
+  ],
+  "until": "2027-02-01T00:00:00+01:00"
+}"#;
+
+#[test]
+fn sla_simulate_answers_the_spec_example() {
+    let out = simulate(SPEC_INPUT);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = serde_json::json!({
+        "response":   {"due": "2026-12-24T08:30:00Z", "met_at": "2026-12-23T13:30:00Z",
+                       "breached": false, "escalations": []},
+        "resolution": {"due": "2027-01-08T11:00:00Z", "met_at": "2027-01-05T10:00:00Z",
+                       "breached": false, "paused_seconds": 1016700,
+                       "escalations": []}
+    });
+    assert_eq!(got, want);
+
+    // Escalations come with their level and instant; a fraction of a second is dropped.
+    let out = simulate(
+        r#"{"registered_at": "2026-12-04T15:25:00.900+01:00", "priority": "critical", "channel": "email", "until": "2026-12-05T00:00:00+01:00"}"#,
+    );
+    assert!(out.status.success());
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["resolution"]["due"], "2026-12-04T16:25:00Z");
+    assert_eq!(
+        got["resolution"]["escalations"],
+        serde_json::json!([
+            {"level": 1, "at": "2026-12-04T16:25:00Z"},
+            {"level": 2, "at": "2026-12-04T18:25:00Z"},
+            {"level": 3, "at": "2026-12-04T20:25:00Z"}
+        ])
+    );
+    assert_eq!(got["response"]["met_at"], serde_json::Value::Null);
+}
+
+/// A change that makes the spec's input bad in one field.
+type Mutation = Box<dyn Fn(&mut serde_json::Value)>;
+
+#[test]
+fn sla_simulate_refuses_bad_input_naming_the_field() {
+    let base: serde_json::Value = serde_json::from_str(SPEC_INPUT).unwrap();
+    let cases: Vec<(Mutation, &str)> = vec![
+        (
+            Box::new(|v| v["events"][3]["at"] = "2026-12-23T14:00:00+01:00".into()),
+            "events[3].at",
+        ),
+        (
+            Box::new(|v| v["events"][0]["at"] = "2026-12-23T13:00:00+01:00".into()),
+            "events[0].at",
+        ),
+        (
+            Box::new(|v| v["events"][5]["deadline"] = "2027-01-04T10:00:00+01:00".into()),
+            "events[5].deadline",
+        ),
+        (
+            Box::new(|v| v["until"] = "2027-01-05T10:00:00+01:00".into()),
+            "until",
+        ),
+        (Box::new(|v| v["channel"] = "fax".into()), "channel"),
+        (Box::new(|v| v["priority"] = "urgent".into()), "priority"),
+        (
+            Box::new(|v| v["events"][1]["status"] = "sleeping".into()),
+            "events[1].status",
+        ),
+        (
+            Box::new(|v| v["events"][4]["type"] = "phone_call".into()),
+            "events[4].type",
+        ),
+        (
+            Box::new(|v| v["registered_at"] = "2026-12-23 14:00".into()),
+            "registered_at",
+        ),
+        (
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("priority");
+            }),
+            "priority",
+        ),
+    ];
+    for (mutate, field) in cases {
+        let mut v = base.clone();
+        mutate(&mut v);
+        let out = simulate(&v.to_string());
+        assert!(!out.status.success(), "{field}");
+        assert!(out.stdout.is_empty(), "{field}: nothing on stdout");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(&format!("{field}:")),
+            "{field} not named in: {err}"
+        );
+    }
+}
+
+#[test]
+fn sla_due_prints_local_deadlines_and_levels() {
+    let out = skranke()
+        .args([
+            "sla",
+            "due",
+            "--priority",
+            "high",
+            "--registered",
+            "2027-03-24T15:00",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("response    due Tue 2027-03-30 08:30 (+02:00)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("resolution  due Wed 2027-03-24 19:00 (+01:00)"),
+        "{text}"
+    );
+    assert!(text.contains("level 3 at Fri 2027-03-26 15:00"), "{text}");
+    let out = skranke()
+        .args([
+            "sla",
+            "due",
+            "--priority",
+            "urgent",
+            "--registered",
+            "2027-03-24T15:00",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--priority"));
+}
