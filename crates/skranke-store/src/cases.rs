@@ -11,7 +11,10 @@ const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description
     r.full_name AS requester_name, r.email AS requester_email, o.name AS org_name, un.name AS unit_name, \
     c.channel, c.requester_username, c.computer_name, c.service_id, s.name AS service_name, c.priority, \
     c.suggested_priority, c.priority_confirmed, c.status, c.handler_id, h.full_name AS handler_name, \
-    c.team_id, t.name AS team_name, c.created_by, c.registered_at, c.updated_at, c.resolved_at, c.version \
+    c.team_id, t.name AS team_name, c.created_by, c.registered_at, c.updated_at, c.resolved_at, c.version, \
+    c.response_due, c.resolution_due, c.response_met_at, c.resolution_met_at, c.response_breached, \
+    c.resolution_breached, c.resolution_paused, c.paused_seconds, c.response_level, c.resolution_level, \
+    c.agreed_deadline, c.next_due, c.sla_synced_at \
     FROM cases c JOIN users r ON r.id = c.requester_id \
     LEFT JOIN organizations o ON o.id = c.org_id LEFT JOIN units un ON un.id = c.unit_id \
     LEFT JOIN services s ON s.id = c.service_id LEFT JOIN users h ON h.id = c.handler_id \
@@ -45,7 +48,9 @@ pub enum Queue {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CaseSort {
+    /// The nearest due of a clock that is not met first; cases with none last.
     #[default]
+    Deadline,
     Newest,
     Oldest,
     Priority,
@@ -233,6 +238,7 @@ impl Store {
             handler_name.as_deref(),
         )
         .await?;
+        crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
         let case = fetch_case(&mut tx, "c.id = ?", id).await?;
         tx.commit().await?;
         Ok(case)
@@ -257,6 +263,7 @@ impl Store {
         q.push(" WHERE 1 = 1");
         push_filter(&mut q, f);
         q.push(match f.sort {
+            CaseSort::Deadline => " ORDER BY c.next_due IS NULL, c.next_due, c.id",
             CaseSort::Newest => " ORDER BY c.registered_at DESC, c.id DESC",
             CaseSort::Oldest => " ORDER BY c.registered_at, c.id",
             CaseSort::Updated => " ORDER BY c.updated_at DESC, c.id DESC",
@@ -280,6 +287,7 @@ impl Store {
     ) -> Result<Case, StoreError> {
         let mut tx = self.begin().await?;
         apply_changes(&mut tx, case_id, actor, changes, now).await?;
+        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
         let case = fetch_case(&mut tx, "c.id = ?", case_id).await?;
         tx.commit().await?;
         Ok(case)
@@ -347,8 +355,47 @@ impl Store {
             ..CaseChanges::default()
         };
         apply_changes(&mut tx, case_id, author, &changes, now).await?;
+        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
         tx.commit().await?;
         Ok(message_id)
+    }
+
+    /// Sets an agreed resolution deadline (avtalt frist) with its reason.
+    pub async fn set_agreed_deadline(
+        &self,
+        case_id: i64,
+        actor: i64,
+        deadline: Timestamp,
+        reason: &str,
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Case, StoreError> {
+        let mut tx = self.begin().await?;
+        let old = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        if expected_version.is_some_and(|v| v != old.version) {
+            return Err(StoreError::Conflict("version"));
+        }
+        sqlx::query(
+            "INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note) \
+             VALUES (?, ?, ?, 'agreed_deadline', ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(ms(now))
+        .bind(actor)
+        .bind(old.agreed_deadline.map(|d| d.to_string()))
+        .bind(ms(deadline).to_string())
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE cases SET updated_at = ?, version = version + 1 WHERE id = ?")
+            .bind(ms(now))
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
+        let case = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        tx.commit().await?;
+        Ok(case)
     }
 
     pub async fn messages(
@@ -403,7 +450,7 @@ impl Store {
 
     pub async fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value \
+            "SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note \
              FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = ? ORDER BY h.id",
         )
         .bind(case_id)

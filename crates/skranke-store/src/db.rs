@@ -1,9 +1,10 @@
-use crate::StoreError;
+use crate::{SlaSettings, StoreError};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The handle to the database. Cheap to clone.
@@ -17,11 +18,13 @@ use std::time::Duration;
 pub struct Store {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    pub(crate) sla: Arc<SlaSettings>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite file and runs migrations.
-    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+    /// Opens (creating if needed) the SQLite file and runs migrations. The
+    /// SLA settings are what every write uses to keep the SLA state.
+    pub async fn open_sqlite(path: &Path, sla: SlaSettings) -> Result<Store, StoreError> {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -38,13 +41,21 @@ impl Store {
             .max_connections(8)
             .connect_with(opts.read_only(true))
             .await?;
-        Ok(Store { read, write })
+        Ok(Store {
+            read,
+            write,
+            sla: Arc::new(sla),
+        })
     }
 
     /// A write transaction that takes SQLite's write lock at once, so that a
     /// read-then-write inside it can never fail with SQLITE_BUSY on upgrade.
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub fn sla(&self) -> &SlaSettings {
+        &self.sla
     }
 
     pub async fn close(&self) {

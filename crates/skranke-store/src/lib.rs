@@ -9,12 +9,14 @@ mod db;
 mod error;
 mod models;
 mod orgs;
+mod sla;
 mod users;
 
 pub use cases::{CaseChanges, CaseFilter, CaseSort, CreateCase, NewAttachment, Queue};
 pub use db::Store;
 pub use error::StoreError;
 pub use models::*;
+pub use sla::{EscalationRow, Notification, OutboxItem, SlaSettings};
 pub use users::NewUser;
 
 /// Milliseconds since the Unix epoch: how instants are stored.

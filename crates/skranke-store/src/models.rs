@@ -87,6 +87,19 @@ pub struct Case {
     pub updated_at: i64,
     pub resolved_at: Option<i64>,
     pub version: i64,
+    pub response_due: Option<i64>,
+    pub resolution_due: Option<i64>,
+    pub response_met_at: Option<i64>,
+    pub resolution_met_at: Option<i64>,
+    pub response_breached: bool,
+    pub resolution_breached: bool,
+    pub resolution_paused: bool,
+    pub paused_seconds: i64,
+    pub response_level: i64,
+    pub resolution_level: i64,
+    pub agreed_deadline: Option<i64>,
+    pub next_due: Option<i64>,
+    pub sla_synced_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -120,6 +133,7 @@ pub struct HistoryEntry {
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+    pub note: Option<String>,
 }
 
 /// A user as authenticated by a session, with the session's CSRF token.

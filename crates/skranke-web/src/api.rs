@@ -34,7 +34,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "Skranke API", description = "Kundeservice: cases, replies and notes."),
     paths(create_case, list_cases, get_case, update_case, add_message, list_messages),
-    components(schemas(NewCaseRequest, CaseDto, CaseList, UpdateRequest, MessageRequest, MessageDto, Person, Problem)),
+    components(schemas(NewCaseRequest, CaseDto, CaseList, UpdateRequest, MessageRequest, MessageDto, Person, Problem, ClockDto, SlaDto)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -138,6 +138,28 @@ pub struct CaseDto {
     pub resolved_at: Option<String>,
     /// Changes with every update; send it back as `version` to refuse lost updates.
     pub version: i64,
+    pub sla: SlaDto,
+}
+
+/// One SLA clock as it stood after the case's last change.
+#[derive(Serialize, ToSchema)]
+pub struct ClockDto {
+    pub due: Option<String>,
+    pub met_at: Option<String>,
+    pub breached: bool,
+    /// Highest escalation level reached (0–3).
+    pub level: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlaDto {
+    pub response: ClockDto,
+    pub resolution: ClockDto,
+    /// The resolution clock is paused (waiting for the requester or a supplier).
+    pub paused: bool,
+    /// Open time spent paused, in seconds of the resolution clock's calendar.
+    pub paused_seconds: i64,
+    pub agreed_deadline: Option<String>,
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -174,6 +196,23 @@ impl From<Case> for CaseDto {
             updated_at: rfc3339(c.updated_at),
             resolved_at: c.resolved_at.map(rfc3339),
             version: c.version,
+            sla: SlaDto {
+                response: ClockDto {
+                    due: c.response_due.map(rfc3339),
+                    met_at: c.response_met_at.map(rfc3339),
+                    breached: c.response_breached,
+                    level: c.response_level,
+                },
+                resolution: ClockDto {
+                    due: c.resolution_due.map(rfc3339),
+                    met_at: c.resolution_met_at.map(rfc3339),
+                    breached: c.resolution_breached,
+                    level: c.resolution_level,
+                },
+                paused: c.resolution_paused,
+                paused_seconds: c.paused_seconds,
+                agreed_deadline: c.agreed_deadline.map(rfc3339),
+            },
         }
     }
 }
@@ -261,7 +300,7 @@ pub struct ListQuery {
     pub priority: Option<String>,
     /// Matches the number or the title.
     pub q: Option<String>,
-    /// `newest` (default), `oldest`, `priority` or `updated`.
+    /// `newest` (default), `deadline` (nearest due first), `oldest`, `priority` or `updated`.
     pub sort: Option<String>,
     /// From 1.
     pub page: Option<i64>,
@@ -309,6 +348,7 @@ async fn list_cases(
     }
     let sort = match q.sort.as_deref() {
         None | Some("newest") => CaseSort::Newest,
+        Some("deadline") => CaseSort::Deadline,
         Some("oldest") => CaseSort::Oldest,
         Some("priority") => CaseSort::Priority,
         Some("updated") => CaseSort::Updated,
@@ -367,6 +407,9 @@ pub struct UpdateRequest {
     pub handler: Option<String>,
     /// The `version` last read; the update is refused with 409 if the case changed since.
     pub version: Option<i64>,
+    /// An agreed resolution deadline (RFC 3339); needs `agreed_deadline_reason`.
+    pub agreed_deadline: Option<String>,
+    pub agreed_deadline_reason: Option<String>,
 }
 
 /// Change status, priority or handler (agents only).
@@ -406,11 +449,33 @@ async fn update_case(
             Some(Some(h.id))
         }
     };
+    let deadline = match &req.agreed_deadline {
+        Some(d) => Some(
+            d.parse::<Timestamp>()
+                .map_err(|_| WebError::invalid("agreed_deadline", "must be an RFC 3339 instant"))?,
+        ),
+        None if req.agreed_deadline_reason.is_some() => {
+            return Err(WebError::invalid("agreed_deadline", "is required with a reason").into());
+        }
+        None => None,
+    };
     let changes = casework::agent_changes(&case, status, priority, handler, req.version)?;
-    let case = state
-        .store
-        .update_case(case.id, user.0.id, &changes, Timestamp::now())
-        .await?;
+    let mut case = case;
+    if changes.status.is_some() || changes.priority.is_some() || changes.handler.is_some() {
+        case = state
+            .store
+            .update_case(case.id, user.0.id, &changes, Timestamp::now())
+            .await?;
+    }
+    if let Some(d) = deadline {
+        let reason = req
+            .agreed_deadline_reason
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| WebError::invalid("agreed_deadline_reason", "is required"))?;
+        let version = req.version.map(|_| case.version);
+        case = casework::set_agreed_deadline(&state, &user.0, &case, d, reason, version).await?;
+    }
     Ok(Json(case.into()))
 }
 

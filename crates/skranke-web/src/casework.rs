@@ -112,3 +112,46 @@ pub fn within_reopen_window(state: &AppState, case: &Case) -> bool {
         skranke_store::from_ms(at) + SignedDuration::from_hours(24 * days) > Timestamp::now()
     })
 }
+
+/// A deadline typed in a form: local time (`2026-12-01T10:00`) or RFC 3339.
+pub fn parse_deadline(state: &AppState, text: &str) -> Result<Timestamp, WebError> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let dt: jiff::civil::DateTime = text
+        .parse()
+        .map_err(|_| WebError::invalid("deadline", "er ikke et gyldig tidspunkt."))?;
+    state
+        .hours
+        .tz
+        .to_timestamp(dt)
+        .map_err(|_| WebError::invalid("deadline", "er ikke et gyldig tidspunkt."))
+}
+
+/// Sets an agreed deadline after checking it: a reason is required, and the
+/// deadline may not lie before the moment it is set.
+pub async fn set_agreed_deadline(
+    state: &AppState,
+    actor: &User,
+    case: &Case,
+    deadline: Timestamp,
+    reason: &str,
+    expected_version: Option<i64>,
+) -> Result<Case, WebError> {
+    let reason = reason.trim();
+    let mut errors = Vec::new();
+    check_text("reason", reason, true, 500, &mut errors);
+    if !errors.is_empty() {
+        return Err(validation_error(&errors));
+    }
+    let now = Timestamp::now();
+    // Whole seconds, as the SLA engine counts.
+    if deadline.as_second() < now.as_second() {
+        return Err(WebError::invalid("deadline", "kan ikke ligge før nå."));
+    }
+    Ok(state
+        .store
+        .set_agreed_deadline(case.id, actor.id, deadline, reason, expected_version, now)
+        .await?)
+}

@@ -8,6 +8,7 @@ mod auth;
 mod casework;
 mod error;
 mod files;
+pub mod notify;
 mod pages;
 
 mod texts;
@@ -31,6 +32,7 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub store: Store,
+    pub deliveries: Vec<Box<dyn notify::Delivery>>,
     pub config: Config,
     pub hours: OpeningHours,
     pub data_dir: PathBuf,
@@ -55,10 +57,20 @@ impl AppState {
         views::set_display_zone(hours.tz.clone());
         Ok(AppState(Arc::new(Inner {
             store,
+            deliveries: notify::default_deliveries(),
             config,
             hours,
             data_dir,
         })))
+    }
+
+    /// The same state with other delivery channels (e.g. without one, to see retries).
+    pub fn with_deliveries(self, deliveries: Vec<Box<dyn notify::Delivery>>) -> AppState {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|_| panic!("state is shared already"));
+        AppState(Arc::new(Inner {
+            deliveries,
+            ..inner
+        }))
     }
 
     /// Whether cookies must carry `Secure`: when people reach us over HTTPS.

@@ -90,6 +90,8 @@ pub fn field_label(field: &str) -> &'static str {
         "requester" => "Innmelder",
         "attachment" => "Vedlegg",
         "version" => "Saken",
+        "deadline" | "agreed_deadline" => "Avtalt frist",
+        "reason" => "Begrunnelse",
         _ => "Feltet",
     }
 }
@@ -129,3 +131,40 @@ pub const CLOSED_NOW: &str = "Kundeservice er stengt nå.";
 pub const WEEKDAYS: [&str; 7] = [
     "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag",
 ];
+
+pub fn clock_label(clock: &str) -> &'static str {
+    match clock {
+        "response" => "Svartid",
+        _ => "Løsningstid",
+    }
+}
+
+/// The text of an escalation notification.
+pub fn escalation_text(config: &skranke_core::Config, item: &skranke_store::OutboxItem) -> String {
+    use crate::views::Local;
+    let level_name = config
+        .escalation
+        .levels
+        .get((item.level - 1).max(0) as usize)
+        .map_or_else(|| format!("Nivå {}", item.level), |l| l.name.clone());
+    let priority = item.priority.parse::<Priority>().map_or("?", |p| p.label());
+    let late = if item.late { " (forsinket varsel)" } else { "" };
+    format!(
+        "{level_name}: sak {} «{}» ({priority}) – {} overskredet, nivå {} nådd {}{late}",
+        item.number,
+        item.title,
+        clock_label(&item.clock).to_lowercase(),
+        item.level,
+        item.reached_at.local()
+    )
+}
+
+/// A span of clock time as "3 t 15 min".
+pub fn span(seconds: i64) -> String {
+    let m = seconds.abs() / 60;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} t"),
+        (h, m) => format!("{h} t {m} min"),
+    }
+}

@@ -8,7 +8,10 @@ use askama_web::WebTemplate;
 use jiff::tz::TimeZone;
 use skranke_core::config::ContactConfig;
 use skranke_core::{CaseKind, Config, Priority, Status, UserKind};
-use skranke_store::{Attachment, Case, HistoryEntry, Message, Organization, Service, Team, User};
+use skranke_store::{
+    Attachment, Case, EscalationRow, HistoryEntry, Message, Notification, Organization, Service,
+    SlaSettings, Team, User,
+};
 use std::sync::OnceLock;
 
 static DISPLAY_TZ: OnceLock<TimeZone> = OnceLock::new();
@@ -30,6 +33,85 @@ impl Local for i64 {
             .strftime("%d.%m.%Y %H:%M")
             .to_string()
     }
+}
+
+/// One SLA clock of a case as the queue and the case page show it.
+pub struct ClockView {
+    pub label: &'static str,
+    /// `running`, `paused`, `breached`, `met` or `met-late`.
+    pub state: &'static str,
+    pub text: String,
+    pub due: String,
+    pub level: i64,
+}
+
+/// Both clocks of a case at `now`: time left or overrun, counted in the
+/// clock's own calendar (opening hours where that applies).
+pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [ClockView; 2] {
+    let terms = sla.policy.terms(case.priority);
+    let now_s = now.as_second();
+    let one = |label: &'static str,
+               cal_key,
+               due: Option<i64>,
+               met_at: Option<i64>,
+               breached: bool,
+               paused: bool,
+               level: i64| {
+        let cal = sla.policy.calendar(cal_key);
+        let due_text = due.map(|d| d.local()).unwrap_or_default();
+        let (state, text) = match (met_at, due) {
+            (Some(m), _) if breached => ("met-late", format!("Oppfylt {} (for sent)", m.local())),
+            (Some(m), _) => ("met", format!("Oppfylt {}", m.local())),
+            (None, None) => ("running", "–".to_owned()),
+            (None, Some(d)) => {
+                let d = d.div_euclid(1000);
+                if paused {
+                    let from = case.sla_synced_at.map_or(now_s, |t| t.div_euclid(1000));
+                    (
+                        "paused",
+                        format!("På pause, {} igjen", texts::span(cal.open_time(from, d))),
+                    )
+                } else if d > now_s {
+                    (
+                        "running",
+                        format!("{} igjen", texts::span(cal.open_time(now_s, d))),
+                    )
+                } else {
+                    (
+                        "breached",
+                        format!("Overskredet {}", texts::span(cal.open_time(d, now_s))),
+                    )
+                }
+            }
+        };
+        ClockView {
+            label,
+            state,
+            text,
+            due: due_text,
+            level,
+        }
+    };
+    [
+        one(
+            "Svartid",
+            terms.response.calendar,
+            case.response_due,
+            case.response_met_at,
+            case.response_breached,
+            false,
+            case.response_level,
+        ),
+        one(
+            "Løsningstid",
+            terms.resolution.calendar,
+            case.resolution_due,
+            case.resolution_met_at,
+            case.resolution_breached,
+            case.resolution_paused,
+            case.resolution_level,
+        ),
+    ]
 }
 
 /// The header's view of the user.
@@ -167,6 +249,10 @@ pub struct CasePage {
     pub may_reopen: bool,
     pub error: Option<String>,
     pub max_attachment_mb: usize,
+    pub clocks: [ClockView; 2],
+    pub escalations: Vec<EscalationRow>,
+    pub paused: String,
+    pub deadline_default: String,
 }
 
 impl CasePage {
@@ -209,13 +295,25 @@ impl CasePage {
     }
 }
 
+pub struct QueueRow {
+    pub case: Case,
+    pub clocks: [ClockView; 2],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications.html")]
+pub struct NotificationsPage {
+    pub nav: Nav,
+    pub items: Vec<Notification>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "queue.html")]
 pub struct QueuePage {
     pub nav: Nav,
     pub queue: &'static str,
     pub queues: Vec<(&'static str, &'static str)>,
-    pub cases: Vec<Case>,
+    pub rows: Vec<QueueRow>,
     pub total: i64,
     pub status: String,
     pub priority: String,

@@ -21,7 +21,9 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("skranke-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = skranke_store::Store::open_sqlite(&dir.join("skranke.db"))
+    let config = skranke_core::Config::default();
+    let sla = skranke_store::SlaSettings::from_config(&config).unwrap();
+    let store = skranke_store::Store::open_sqlite(&dir.join("skranke.db"), sla)
         .await
         .unwrap();
     skranke::demo::seed(&store).await.unwrap();
@@ -36,8 +38,7 @@ async fn main() {
         )
         .await
         .unwrap();
-    let state =
-        skranke_web::AppState::new(store, skranke_core::Config::default(), dir.clone()).unwrap();
+    let state = skranke_web::AppState::new(store, config, dir.clone()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/api/v1/cases", listener.local_addr().unwrap());
     tokio::spawn(skranke_web::serve(listener, state, std::future::pending()));

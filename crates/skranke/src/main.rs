@@ -147,10 +147,20 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
     Ok(config)
 }
 
-async fn open_store(data: &Path) -> Result<Store> {
+async fn open_store(data: &Path, config: &Config) -> Result<Store> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create data directory {}", data.display()))?;
-    Store::open_sqlite(&data.join("skranke.db"))
+    let sla = skranke_store::SlaSettings::from_config(config).map_err(|errors| {
+        anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })?;
+    Store::open_sqlite(&data.join("skranke.db"), sla)
         .await
         .context("cannot open the database")
 }
@@ -193,7 +203,7 @@ async fn run(cli: Cli) -> Result<()> {
                 password.as_deref().unwrap_or(""),
             )
             .map_err(|e| anyhow::anyhow!(e))?;
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.data, &load_config(data.config.as_deref())?).await?;
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (skranke_web::generate_token()[..20].to_owned(), true),
@@ -230,7 +240,7 @@ async fn run(cli: Cli) -> Result<()> {
                     name,
                 },
         } => {
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.data, &load_config(data.config.as_deref())?).await?;
             let user = store
                 .user_by_username(&username)
                 .await
@@ -351,7 +361,7 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
         .listen
         .parse()
         .with_context(|| format!("--listen: `{}` is not an address", config.server.listen))?;
-    let store = open_store(&data.data).await?;
+    let store = open_store(&data.data, &config).await?;
     if store.count_users().await? == 0 {
         if demo {
             demo::seed(&store).await?;
@@ -383,6 +393,8 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
     }
     let state = skranke_web::AppState::new(store, config, data.data.clone())
         .map_err(|e| anyhow::anyhow!(e))?;
+    // Catches up on escalations that fell due while the server was down.
+    skranke_web::notify::spawn_scheduler(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -3,7 +3,9 @@ use super::portal::{CaseForm, new_case_page, submit};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::WebError;
-use crate::views::{CaseFormValues, Nav, PhonePage, QueuePage};
+use crate::views::{
+    CaseFormValues, Nav, NotificationsPage, PhonePage, QueuePage, QueueRow, clock_views,
+};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -44,7 +46,8 @@ pub async fn queue(
         "oldest" => CaseSort::Oldest,
         "priority" => CaseSort::Priority,
         "updated" => CaseSort::Updated,
-        _ => CaseSort::Newest,
+        "newest" => CaseSort::Newest,
+        _ => CaseSort::Deadline,
     };
     let page = qq.page.unwrap_or(1).max(1);
     let q: String = qq.q.chars().take(200).collect();
@@ -59,6 +62,14 @@ pub async fn queue(
         ..CaseFilter::default()
     };
     let (cases, total) = state.store.list_cases(&filter).await?;
+    let now = jiff::Timestamp::now();
+    let rows = cases
+        .into_iter()
+        .map(|case| QueueRow {
+            clocks: clock_views(&case, state.store.sla(), now),
+            case,
+        })
+        .collect();
     Ok(QueuePage {
         nav: Nav::of(&user),
         queue: key,
@@ -69,7 +80,7 @@ pub async fn queue(
             ("open", "Alle åpne"),
             ("all", "Alle"),
         ],
-        cases,
+        rows,
         total,
         status: filter
             .status
@@ -81,6 +92,7 @@ pub async fn queue(
             .unwrap_or_default(),
         q,
         sort: match sort {
+            CaseSort::Deadline => "deadline",
             CaseSort::Newest => "newest",
             CaseSort::Oldest => "oldest",
             CaseSort::Priority => "priority",
@@ -156,4 +168,33 @@ pub async fn phone_create(
         .map_err(|_| WebError::invalid("requester", "finnes ikke."))?;
     crate::casework::refuse_non_customer(&caller)?;
     submit(&state, &user, &caller, &f, Channel::Phone).await
+}
+
+pub async fn notifications(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+) -> Result<NotificationsPage, WebError> {
+    Ok(NotificationsPage {
+        items: state.store.notifications(user.user.id, 200).await?,
+        nav: Nav::of(&user),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn notifications_read(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    Form(f): Form<CsrfOnly>,
+) -> Result<axum::response::Redirect, WebError> {
+    user.check_csrf(&f.csrf)?;
+    state
+        .store
+        .mark_notifications_read(user.user.id, jiff::Timestamp::now())
+        .await?;
+    Ok(axum::response::Redirect::to("/agent/notifications"))
 }

@@ -6,7 +6,7 @@ use crate::casework;
 use crate::error::WebError;
 use crate::files;
 use crate::texts;
-use crate::views::{CasePage, Nav, priority_infos};
+use crate::views::{CasePage, Nav, clock_views, priority_infos};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,12 +27,25 @@ pub async fn case_page(
         state.store.messages(case.id, staff),
         state.store.attachments(case.id, staff)
     )?;
-    let (history, agents) = if staff {
-        tokio::try_join!(state.store.history(case.id), state.store.list_agents())?
+    let (history, agents, escalations) = if staff {
+        tokio::try_join!(
+            state.store.history(case.id),
+            state.store.list_agents(),
+            state.store.escalations_of(case.id)
+        )?
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
+    let now = Timestamp::now();
+    let tomorrow = (now + jiff::SignedDuration::from_hours(24))
+        .to_zoned_datetime(state.hours.tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
     Ok(CasePage {
+        clocks: clock_views(&case, state.store.sla(), now),
+        escalations,
+        paused: crate::texts::span(case.paused_seconds),
+        deadline_default: tomorrow,
         nav: Nav::of(user),
         may_confirm: own && case.status == Status::Resolved,
         may_reopen: own
@@ -336,4 +349,51 @@ pub async fn attachment(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DeadlineForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// An agent sets an agreed deadline (avtalt frist) with a required reason.
+pub async fn set_deadline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(number): Path<String>,
+    Form(f): Form<DeadlineForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    if !user.is_staff() {
+        return Err(WebError::Forbidden);
+    }
+    let case = readable_case(&state, user.actor(), &number).await?;
+    let result = async {
+        let deadline = casework::parse_deadline(&state, &f.deadline)?;
+        casework::set_agreed_deadline(
+            &state,
+            &user.user,
+            &case,
+            deadline,
+            &f.reason,
+            opt_id("version", &f.version)?,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),
+        Err(e @ WebError::Invalid { .. }) => {
+            let page = case_page(&state, &user, case, Some(e.message())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -32,6 +32,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             post(case::add_message).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/cases/{number}/update", post(case::update))
+        .route("/cases/{number}/deadline", post(case::set_deadline))
         .route("/cases/{number}/confirm", post(case::confirm))
         .route("/cases/{number}/reopen", post(case::reopen))
         .route("/attachments/{id}", get(case::attachment))
@@ -41,6 +42,8 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(agent::phone_search).post(agent::phone_create),
         )
         .route("/agent/phone/{user_id}", get(agent::phone_form))
+        .route("/agent/notifications", get(agent::notifications))
+        .route("/agent/notifications/read", post(agent::notifications_read))
         .route("/admin", get(admin::page))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))

@@ -6,4 +6,5 @@ mod browser;
 mod cli;
 mod flows;
 mod security;
+mod sla;
 mod support;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub struct TestApp {
     pub base: String,
     pub store: Store,
+    pub state: skranke_web::AppState,
     pub data: PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -40,18 +41,27 @@ pub async fn spawn() -> TestApp {
 
 pub async fn spawn_with(config: Config) -> TestApp {
     let data = temp_dir("app");
-    let store = Store::open_sqlite(&data.join("skranke.db")).await.unwrap();
+    let sla = skranke_store::SlaSettings::from_config(&config).unwrap();
+    let store = Store::open_sqlite(&data.join("skranke.db"), sla)
+        .await
+        .unwrap();
     skranke::demo::seed(&store).await.unwrap();
     let state = skranke_web::AppState::new(store.clone(), config, data.clone()).unwrap();
+    spawn_state(state, store, data).await
+}
+
+/// Serves a prepared state (tests that choose its deliveries).
+pub async fn spawn_state(state: skranke_web::AppState, store: Store, data: PathBuf) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(skranke_web::serve(listener, state, async {
+    tokio::spawn(skranke_web::serve(listener, state.clone(), async {
         let _ = rx.await;
     }));
     TestApp {
         base,
         store,
+        state,
         data,
         shutdown: Some(tx),
     }

@@ -1,0 +1,416 @@
+//! The live SLA state: every write that changes a case's history replays it
+//! (in the same transaction) and stores the clocks, the levels reached and
+//! the outbox messages for newly reached levels.
+
+use crate::{Store, StoreError, ms};
+use jiff::Timestamp;
+use skranke_core::config::{Config, Contact, Finding};
+use skranke_core::sla::{
+    CaseHistory, ClockOutcome, Event, EventKind, SlaOutcome, SlaPolicy, replay,
+};
+use skranke_core::{Channel, Priority};
+use sqlx::SqliteConnection;
+
+/// What the store needs to keep SLA state: the engine's policy, and who
+/// hears about each escalation level.
+#[derive(Debug, Clone)]
+pub struct SlaSettings {
+    pub policy: SlaPolicy,
+    pub contacts: [Vec<Contact>; 3],
+    /// Notifications recorded this long after their level was reached are late.
+    pub late_after_seconds: i64,
+}
+
+impl SlaSettings {
+    pub fn from_config(config: &Config) -> Result<SlaSettings, Vec<Finding>> {
+        let level = |k: usize| {
+            config
+                .escalation
+                .levels
+                .get(k)
+                .map(|l| l.contacts.clone())
+                .unwrap_or_default()
+        };
+        Ok(SlaSettings {
+            policy: SlaPolicy::from_config(config)?,
+            contacts: [level(0), level(1), level(2)],
+            late_after_seconds: i64::from(config.sla.late_after_seconds),
+        })
+    }
+}
+
+/// A reached level as shown on the case page.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EscalationRow {
+    pub clock: String,
+    pub level: i64,
+    pub reached_at: i64,
+    pub recorded_at: i64,
+    pub late: bool,
+}
+
+/// A message waiting in the outbox, with what its text is made from.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub user_id: Option<i64>,
+    pub idempotency_key: String,
+    pub attempts: i64,
+    pub case_id: i64,
+    pub number: String,
+    pub title: String,
+    pub priority: String,
+    pub clock: String,
+    pub level: i64,
+    pub reached_at: i64,
+    pub late: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub case_number: String,
+    pub text: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+fn secs(ms: i64) -> i64 {
+    ms.div_euclid(1000)
+}
+
+/// The case's history as the SLA engine reads it.
+async fn load_history(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+) -> Result<CaseHistory, StoreError> {
+    let (registered, channel): (i64, String) =
+        sqlx::query_as("SELECT registered_at, channel FROM cases WHERE id = ?")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT at, field, old_value, new_value FROM case_history WHERE case_id = ? \
+         AND field IN ('status', 'priority', 'public_reply', 'internal_note', 'agreed_deadline') ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("case {case_id}: {what}"));
+    let mut priority = None;
+    let mut events = Vec::with_capacity(rows.len());
+    for (at, field, old, new) in rows {
+        let new = new.unwrap_or_default();
+        let kind = match field.as_str() {
+            "priority" if old.is_none() && priority.is_none() => {
+                priority = Some(new.parse::<Priority>().map_err(|_| corrupt("priority"))?);
+                continue;
+            }
+            "priority" => EventKind::Priority(new.parse().map_err(|_| corrupt("priority"))?),
+            "status" => EventKind::Status(new.parse().map_err(|_| corrupt("status"))?),
+            "public_reply" => EventKind::PublicReply,
+            "internal_note" => EventKind::InternalNote,
+            _ => EventKind::AgreedDeadline(secs(
+                new.parse().map_err(|_| corrupt("agreed deadline"))?,
+            )),
+        };
+        events.push(Event { at: secs(at), kind });
+    }
+    Ok(CaseHistory {
+        registered_at: secs(registered),
+        priority: priority.ok_or_else(|| corrupt("no initial priority"))?,
+        channel: channel.parse::<Channel>().map_err(|_| corrupt("channel"))?,
+        events,
+    })
+}
+
+fn level(c: &ClockOutcome) -> i64 {
+    c.escalations
+        .iter()
+        .map(|(l, _)| i64::from(*l))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Replays the case up to `now`, stores its SLA state, records newly
+/// reached levels and queues their notifications. Returns how many levels
+/// were newly recorded.
+pub(crate) async fn sync(
+    conn: &mut SqliteConnection,
+    settings: &SlaSettings,
+    case_id: i64,
+    now: Timestamp,
+) -> Result<(SlaOutcome, usize), StoreError> {
+    let history = load_history(conn, case_id).await?;
+    let until = history
+        .events
+        .last()
+        .map_or(history.registered_at, |e| e.at)
+        .max(now.as_second());
+    let o = replay(&settings.policy, &history, until);
+    let mut recorded = 0;
+    for (clock, c) in [("response", &o.response), ("resolution", &o.resolution)] {
+        for &(lvl, at) in &c.escalations {
+            let late = now.as_second() - at > settings.late_after_seconds;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO escalations (case_id, clock, level, reached_at, recorded_at, late) VALUES (?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (case_id, clock, level) DO NOTHING RETURNING id",
+            )
+            .bind(case_id)
+            .bind(clock)
+            .bind(i64::from(lvl))
+            .bind(at * 1000)
+            .bind(ms(now))
+            .bind(late)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if let Some(id) = id {
+                recorded += 1;
+                queue_notifications(conn, settings, case_id, id, usize::from(lvl), now).await?;
+            }
+        }
+    }
+    let met_or_none = |c: &ClockOutcome| c.met_at.is_none().then_some(c.due);
+    let next_due = match (met_or_none(&o.response), met_or_none(&o.resolution)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    sqlx::query(
+        "UPDATE cases SET response_due = ?, resolution_due = ?, response_met_at = ?, resolution_met_at = ?, \
+         response_breached = ?, resolution_breached = ?, resolution_paused = ?, paused_seconds = ?, \
+         response_level = ?, resolution_level = ?, agreed_deadline = ?, next_due = ?, next_escalation_at = ?, \
+         sla_synced_at = ? WHERE id = ?",
+    )
+    .bind(o.response.due * 1000)
+    .bind(o.resolution.due * 1000)
+    .bind(o.response.met_at.map(|s| s * 1000))
+    .bind(o.resolution.met_at.map(|s| s * 1000))
+    .bind(o.response.breached)
+    .bind(o.resolution.breached)
+    .bind(o.resolution.paused)
+    .bind(o.resolution.paused_seconds)
+    .bind(level(&o.response))
+    .bind(level(&o.resolution))
+    .bind(o.resolution.agreed_deadline.map(|s| s * 1000))
+    .bind(next_due.map(|s| s * 1000))
+    .bind(o.next_escalation().map(|s| s * 1000))
+    .bind(ms(now))
+    .bind(case_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok((o, recorded))
+}
+
+/// One outbox row per recipient: the handler in the app and in the log,
+/// and each contact of the level (in the log until e-mail and SMS delivery exist).
+async fn queue_notifications(
+    conn: &mut SqliteConnection,
+    settings: &SlaSettings,
+    case_id: i64,
+    escalation_id: i64,
+    level: usize,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let handler: Option<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.username FROM cases c JOIN users u ON u.id = c.handler_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let mut rows: Vec<(&str, String, Option<i64>)> = Vec::new();
+    if let Some((id, username)) = &handler {
+        rows.push(("in_app", format!("user:{username}"), Some(*id)));
+        rows.push(("log", format!("user:{username}"), Some(*id)));
+    }
+    for c in settings
+        .contacts
+        .get(level.saturating_sub(1))
+        .into_iter()
+        .flatten()
+    {
+        rows.push((
+            "log",
+            format!("contact:{} ({}) {} {}", c.name, c.role, c.phone, c.email),
+            None,
+        ));
+    }
+    for (channel, recipient, user_id) in rows {
+        sqlx::query(
+            "INSERT INTO outbox (escalation_id, case_id, channel, recipient, user_id, idempotency_key, created_at, next_attempt_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(escalation_id)
+        .bind(case_id)
+        .bind(channel)
+        .bind(&recipient)
+        .bind(user_id)
+        .bind(format!("escalation:{escalation_id}:{channel}:{recipient}"))
+        .bind(ms(now))
+        .bind(ms(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Cases whose next escalation instant has come, earliest first (by index).
+    pub async fn due_escalations(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM cases WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ? \
+             ORDER BY next_escalation_at LIMIT ?",
+        )
+        .bind(ms(now))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Brings one case's SLA state up to `now`; returns the levels newly recorded.
+    pub async fn sweep_case(&self, case_id: i64, now: Timestamp) -> Result<usize, StoreError> {
+        let mut tx = self.begin().await?;
+        let (_, recorded) = sync(&mut tx, &self.sla, case_id, now).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    pub async fn pending_outbox(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT o.id, o.channel, o.recipient, o.user_id, o.idempotency_key, o.attempts, o.case_id, \
+             c.number, c.title, c.priority, e.clock, e.level, e.reached_at, e.late \
+             FROM outbox o JOIN escalations e ON e.id = o.escalation_id JOIN cases c ON c.id = o.case_id \
+             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?",
+        )
+        .bind(ms(now))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// Delivers an in-app notification: the list entry and the outbox mark
+    /// in one transaction, so it is delivered exactly once.
+    pub async fn deliver_in_app(
+        &self,
+        item: &OutboxItem,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let user = item.user_id.ok_or(StoreError::MissingReference("user"))?;
+        sqlx::query(
+            "INSERT INTO notifications (user_id, case_id, outbox_id, text, created_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (outbox_id) DO NOTHING",
+        )
+        .bind(user)
+        .bind(item.case_id)
+        .bind(item.id)
+        .bind(text)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        mark(&mut tx, item.id, now, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        mark(&mut tx, id, now, None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try again.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        mark(&mut tx, id, retry_at, Some(error), Some(retry_at)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn escalations_of(&self, case_id: i64) -> Result<Vec<EscalationRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT clock, level, reached_at, recorded_at, late FROM escalations WHERE case_id = ? ORDER BY reached_at, id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn notifications(
+        &self,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT n.id, c.number AS case_number, n.text, n.created_at, n.read_at FROM notifications n \
+             JOIN cases c ON c.id = n.case_id WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    pub async fn unread_notifications(&self, user_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    pub async fn mark_notifications_read(
+        &self,
+        user_id: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
+            .bind(ms(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn mark(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: Timestamp,
+    error: Option<&str>,
+    retry_at: Option<Timestamp>,
+) -> Result<(), StoreError> {
+    match retry_at {
+        None => sqlx::query("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?")
+            .bind(ms(now))
+            .bind(id),
+        Some(at) => sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+        )
+        .bind(error)
+        .bind(ms(at))
+        .bind(id),
+    }
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! Delivery of escalation notifications from the outbox. Each channel is a
+//! `Delivery`; in-app and log exist now, e-mail and an SMS webhook will be
+//! further implementations of the same trait.
+
+use crate::AppState;
+use crate::texts;
+use jiff::{SignedDuration, Timestamp};
+use skranke_store::{OutboxItem, Store, StoreError};
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One way of delivering an outbox message. On success the delivery has
+/// marked the item delivered (in the same transaction as its own write,
+/// where it writes to the database), so nothing is delivered twice.
+pub trait Delivery: Send + Sync {
+    /// The outbox channel this delivers.
+    fn channel(&self) -> &'static str;
+    fn deliver<'a>(
+        &'a self,
+        store: &'a Store,
+        item: &'a OutboxItem,
+        text: &'a str,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<(), String>>;
+}
+
+/// The agent's notification list in Skranke.
+pub struct InApp;
+
+impl Delivery for InApp {
+    fn channel(&self) -> &'static str {
+        "in_app"
+    }
+    fn deliver<'a>(
+        &'a self,
+        store: &'a Store,
+        item: &'a OutboxItem,
+        text: &'a str,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            store
+                .deliver_in_app(item, text, now)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// A structured log line: what operators watch until e-mail and SMS exist.
+pub struct Log;
+
+impl Delivery for Log {
+    fn channel(&self) -> &'static str {
+        "log"
+    }
+    fn deliver<'a>(
+        &'a self,
+        store: &'a Store,
+        item: &'a OutboxItem,
+        text: &'a str,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            tracing::warn!(
+                target: "skranke::escalation",
+                case = %item.number,
+                clock = %item.clock,
+                level = item.level,
+                late = item.late,
+                recipient = %item.recipient,
+                idempotency_key = %item.idempotency_key,
+                "{text}"
+            );
+            store
+                .mark_delivered(item.id, now)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+pub fn default_deliveries() -> Vec<Box<dyn Delivery>> {
+    vec![Box::new(InApp), Box::new(Log)]
+}
+
+/// Retry backoff: 30 s, 1 min, 2 min … capped at one hour.
+fn retry_after(attempts: i64) -> SignedDuration {
+    let secs = 30i64.saturating_mul(1 << attempts.clamp(0, 7)).min(3600);
+    SignedDuration::from_secs(secs)
+}
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub escalated: usize,
+    pub delivered: usize,
+    pub failed: usize,
+}
+
+/// Finds cases whose escalations have fallen due (by index), records the
+/// levels reached with their notifications, then delivers the outbox.
+/// After downtime this catches up: late levels are recorded as late.
+pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport, StoreError> {
+    let mut report = SweepReport::default();
+    loop {
+        let due = state.store.due_escalations(now, 200).await?;
+        for id in &due {
+            report.escalated += state.store.sweep_case(*id, now).await?;
+        }
+        if due.len() < 200 {
+            break;
+        }
+    }
+    loop {
+        let items = state.store.pending_outbox(now, 200).await?;
+        for item in &items {
+            let text = texts::escalation_text(&state.config, item);
+            let result = match state
+                .deliveries
+                .iter()
+                .find(|d| d.channel() == item.channel)
+            {
+                Some(d) => d.deliver(&state.store, item, &text, now).await,
+                None => Err(format!("no delivery for channel `{}`", item.channel)),
+            };
+            match result {
+                Ok(()) => report.delivered += 1,
+                Err(e) => {
+                    report.failed += 1;
+                    tracing::error!(outbox = item.id, error = %e, "delivery failed; will retry");
+                    state
+                        .store
+                        .mark_failed(item.id, &e, now + retry_after(item.attempts))
+                        .await?;
+                }
+            }
+        }
+        if items.len() < 200 {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Runs `sweep_once` now (catching up after downtime) and then every
+/// `sla.sweep_seconds`.
+pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
+    let every = std::time::Duration::from_secs(u64::from(state.config.sla.sweep_seconds));
+    tokio::spawn(async move {
+        loop {
+            match sweep_once(&state, Timestamp::now()).await {
+                Ok(r) if r.escalated + r.delivered + r.failed > 0 => {
+                    tracing::info!(
+                        escalated = r.escalated,
+                        delivered = r.delivered,
+                        failed = r.failed,
+                        "escalation sweep"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "escalation sweep failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
