@@ -58,7 +58,7 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
                paused: bool,
                level: i64| {
         let cal = sla.policy.calendar(cal_key);
-        let due_text = due.map(|d| d.local()).unwrap_or_default();
+        let mut due_text = due.map(|d| d.local()).unwrap_or_default();
         let (state, text) = match (met_at, due) {
             (Some(m), _) if breached => ("met-late", format!("Oppfylt {} (for sent)", m.local())),
             (Some(m), _) => ("met", format!("Oppfylt {}", m.local())),
@@ -66,11 +66,14 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
             (None, Some(d)) => {
                 let d = d.div_euclid(1000);
                 if paused {
+                    // The stored due assumed a resumption when it was computed; move it to now.
                     let from = case.sla_synced_at.map_or(now_s, |t| t.div_euclid(1000));
-                    (
-                        "paused",
-                        format!("På pause, {} igjen", texts::span(cal.open_time(from, d))),
-                    )
+                    let left = cal.open_time(from, d);
+                    due_text = format!(
+                        "{} hvis gjenopptatt nå",
+                        (cal.add(now_s, left) * 1000).local()
+                    );
+                    ("paused", format!("På pause, {} igjen", texts::span(left)))
                 } else if d > now_s {
                     (
                         "running",
@@ -112,6 +115,21 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
             case.resolution_level,
         ),
     ]
+}
+
+/// Open time the resolution clock has spent paused, up to now.
+pub fn paused_until_now(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> i64 {
+    let mut total = case.paused_seconds;
+    if case.resolution_paused && case.resolution_met_at.is_none() {
+        let cal = sla
+            .policy
+            .calendar(sla.policy.terms(case.priority).resolution.calendar);
+        let from = case
+            .sla_synced_at
+            .map_or(now.as_second(), |t| t.div_euclid(1000));
+        total += cal.open_time(from, now.as_second());
+    }
+    total
 }
 
 /// The header's view of the user.

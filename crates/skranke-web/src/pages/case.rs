@@ -44,7 +44,11 @@ pub async fn case_page(
     Ok(CasePage {
         clocks: clock_views(&case, state.store.sla(), now),
         escalations,
-        paused: crate::texts::span(case.paused_seconds),
+        paused: crate::texts::span(crate::views::paused_until_now(
+            &case,
+            state.store.sla(),
+            now,
+        )),
         deadline_default: tomorrow,
         nav: Nav::of(user),
         may_confirm: own && case.status == Status::Resolved,
