@@ -1,5 +1,6 @@
 //! Sessions, API tokens and login throttling. Only hashes of secrets are stored.
 
+use crate::query::q;
 use crate::users::USER_SELECT;
 use crate::{SessionUser, Store, StoreError, User, ms};
 use jiff::Timestamp;
@@ -15,19 +16,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         // Housekeeping rides along with logins instead of needing a timer.
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
-            .bind(ms(now))
-            .execute(&mut *tx)
+        tx.exec(q("DELETE FROM sessions WHERE expires_at < $1").bind(ms(now)))
             .await?;
-        sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(csrf_token)
-        .bind(ms(now))
-        .bind(ms(expires))
-        .execute(&mut *tx)
+        tx.exec(q("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",).bind(id_hash).bind(user_id).bind(csrf_token).bind(ms(now)).bind(ms(expires)))
         .await?;
         tx.commit().await?;
         Ok(())
@@ -38,13 +29,8 @@ impl Store {
         id_hash: &str,
         now: Timestamp,
     ) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = ? AND s.expires_at > ? AND u.active = 1",
-        )
-        .bind(id_hash)
-        .bind(ms(now))
-        .fetch_optional(&self.read)
+        let row: Option<(i64, String)> = self.reader().opt(q("SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",).bind(id_hash).bind(ms(now)))
         .await?;
         let Some((user_id, csrf_token)) = row else {
             return Ok(None);
@@ -55,9 +41,7 @@ impl Store {
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(id_hash)
-            .execute(&mut *tx)
+        tx.exec(q("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash))
             .await?;
         tx.commit().await?;
         Ok(())
@@ -71,14 +55,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(name)
-        .bind(token_hash)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
+        let id = tx.scalar(q("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",).bind(user_id).bind(name).bind(token_hash).bind(ms(now)))
         .await?;
         tx.commit().await?;
         Ok(id)
@@ -87,11 +64,9 @@ impl Store {
     /// The active user a bearer token belongs to. Read-only on purpose:
     /// a write per API call would put the single writer on every read path.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = ? AND u.active = 1"
-        )))
-        .bind(token_hash)
-        .fetch_optional(&self.read)
+        Ok(self.reader().opt(q(format!(
+            "{USER_SELECT} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = $1 AND u.active = TRUE"
+        )).bind(token_hash))
         .await?)
     }
 
@@ -99,22 +74,24 @@ impl Store {
         &self,
         user_id: i64,
     ) -> Result<Vec<(i64, String, i64)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, created_at FROM api_tokens WHERE user_id = ? ORDER BY id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.read)
-        .await?)
+        Ok(self
+            .reader()
+            .all(
+                q("SELECT id, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY id")
+                    .bind(user_id),
+            )
+            .await?)
     }
 
     pub async fn delete_api_token(&self, user_id: i64, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM api_tokens WHERE id = ? AND user_id = ?")
-            .bind(id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = tx
+            .exec(
+                q("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id),
+            )
+            .await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -129,11 +106,12 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         for key in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES (?, ?)")
-                .bind(*key)
-                .bind(ms(now))
-                .execute(&mut *tx)
-                .await?;
+            tx.exec(
+                q("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    .bind(*key)
+                    .bind(ms(now)),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -144,13 +122,14 @@ impl Store {
         key: &str,
         since: Timestamp,
     ) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?")
-                .bind(key)
-                .bind(ms(since))
-                .fetch_one(&self.read)
-                .await?,
-        )
+        Ok(self
+            .reader()
+            .scalar(
+                q("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                    .bind(key)
+                    .bind(ms(since)),
+            )
+            .await?)
     }
 
     pub async fn clear_login_failures(
@@ -159,11 +138,12 @@ impl Store {
         before: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE key = ? OR at < ?")
-            .bind(key)
-            .bind(ms(before))
-            .execute(&mut *tx)
-            .await?;
+        tx.exec(
+            q("DELETE FROM login_failures WHERE key = $1 OR at < $2")
+                .bind(key)
+                .bind(ms(before)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

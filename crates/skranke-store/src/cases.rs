@@ -1,11 +1,12 @@
 //! Cases: creation with number and handler, queues, changes with history,
 //! messages and attachments.
 
+use crate::db::Tx;
+use crate::query::q;
 use crate::{Attachment, Case, HistoryEntry, Message, Store, StoreError, ms};
 use jiff::Timestamp;
 use skranke_core::assign::{Candidate, pick_handler};
 use skranke_core::{NewCaseInput, Priority, Status};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
     r.full_name AS requester_name, r.email AS requester_email, o.name AS org_name, un.name AS unit_name, \
@@ -91,7 +92,7 @@ pub struct NewAttachment {
 }
 
 async fn history(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     case_id: i64,
     at: Timestamp,
     actor: Option<i64>,
@@ -99,42 +100,24 @@ async fn history(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(case_id)
-    .bind(ms(at))
-    .bind(actor)
-    .bind(field)
-    .bind(old)
-    .bind(new)
-    .execute(conn)
+    tx.exec(q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)",).bind(case_id).bind(ms(at)).bind(actor).bind(field).bind(old).bind(new))
     .await?;
     Ok(())
 }
 
-async fn user_name(
-    conn: &mut SqliteConnection,
-    id: Option<i64>,
-) -> Result<Option<String>, StoreError> {
+async fn user_name(tx: &mut Tx, id: Option<i64>) -> Result<Option<String>, StoreError> {
     let Some(id) = id else { return Ok(None) };
-    Ok(
-        sqlx::query_scalar("SELECT full_name FROM users WHERE id = ?")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(tx
+        .scalar_opt(q("SELECT full_name FROM users WHERE id = $1").bind(id))
+        .await?)
 }
 
 /// The active agent to hand a new case to, and their team.
-async fn choose_handler(
-    conn: &mut SqliteConnection,
-) -> Result<Option<(i64, Option<i64>)>, StoreError> {
-    let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+async fn choose_handler(tx: &mut Tx) -> Result<Option<(i64, Option<i64>)>, StoreError> {
+    let rows: Vec<(i64, i64, i64, Option<i64>)> = tx.all(q(format!(
         "SELECT u.id, (SELECT COUNT(*) FROM cases c WHERE c.handler_id = u.id AND c.status IN {OPEN_STATUSES}), \
-         u.last_assigned_seq, u.team_id FROM users u WHERE u.kind = 'agent' AND u.active = 1"
+         u.last_assigned_seq, u.team_id FROM users u WHERE u.kind = 'agent' AND u.active = TRUE"
     )))
-    .fetch_all(&mut *conn)
     .await?;
     let candidates: Vec<Candidate> = rows
         .iter()
@@ -147,11 +130,7 @@ async fn choose_handler(
     let Some(id) = pick_handler(&candidates) else {
         return Ok(None);
     };
-    sqlx::query(
-        "UPDATE users SET last_assigned_seq = (SELECT MAX(last_assigned_seq) + 1 FROM users) WHERE id = ?",
-    )
-    .bind(id)
-    .execute(&mut *conn)
+    tx.exec(q("UPDATE users SET last_assigned_seq = (SELECT MAX(last_assigned_seq) + 1 FROM users) WHERE id = $1",).bind(id))
     .await?;
     let team = rows.iter().find(|r| r.0 == id).and_then(|r| r.3);
     Ok(Some((id, team)))
@@ -162,19 +141,20 @@ impl Store {
     /// the first history entries, all in one transaction.
     pub async fn create_case(&self, c: CreateCase) -> Result<Case, StoreError> {
         let mut tx = self.begin().await?;
-        let requester: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT org_id, unit_id FROM users WHERE id = ? AND active = 1")
-                .bind(c.requester_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let requester: Option<(Option<i64>, Option<i64>)> = tx
+            .opt(
+                q("SELECT org_id, unit_id FROM users WHERE id = $1 AND active = TRUE")
+                    .bind(c.requester_id),
+            )
+            .await?;
         let (org_id, unit_id) = requester.ok_or(StoreError::MissingReference("requester"))?;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO case_sequences (year, next) VALUES (?, 2) \
-             ON CONFLICT (year) DO UPDATE SET next = next + 1 RETURNING next - 1",
-        )
-        .bind(c.year)
-        .fetch_one(&mut *tx)
-        .await?;
+        let seq: i64 = tx
+            .scalar(
+                q("INSERT INTO case_sequences (year, next) VALUES ($1, 2) \
+             ON CONFLICT (year) DO UPDATE SET next = next + 1 RETURNING next - 1")
+                .bind(c.year),
+            )
+            .await?;
         let number = skranke_core::CaseNumber {
             year: c.year,
             seq: u32::try_from(seq).map_err(|_| StoreError::Corrupt("case sequence".into()))?,
@@ -183,31 +163,10 @@ impl Store {
         let handler = choose_handler(&mut tx).await?;
         let input = &c.input;
         let now = ms(c.now);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO cases (number, kind, title, description, requester_id, org_id, unit_id, channel, \
+        let id: i64 = tx.scalar(q("INSERT INTO cases (number, kind, title, description, requester_id, org_id, unit_id, channel, \
              requester_username, computer_name, service_id, priority, suggested_priority, status, handler_id, \
              team_id, created_by, registered_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&number)
-        .bind(input.kind.key())
-        .bind(&input.title)
-        .bind(&input.description)
-        .bind(c.requester_id)
-        .bind(org_id)
-        .bind(unit_id)
-        .bind(input.channel.key())
-        .bind(&input.requester_username)
-        .bind(&input.computer_name)
-        .bind(input.service_id)
-        .bind(input.suggested_priority.key())
-        .bind(input.suggested_priority.key())
-        .bind(handler.map(|h| h.0))
-        .bind(handler.and_then(|h| h.1))
-        .bind(c.created_by)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $14, $15, $16, $17, $18) RETURNING id",).bind(&number).bind(input.kind.key()).bind(&input.title).bind(&input.description).bind(c.requester_id).bind(org_id).bind(unit_id).bind(input.channel.key()).bind(&input.requester_username).bind(&input.computer_name).bind(input.service_id).bind(input.suggested_priority.key()).bind(input.suggested_priority.key()).bind(handler.map(|h| h.0)).bind(handler.and_then(|h| h.1)).bind(c.created_by).bind(now).bind(now))
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
@@ -239,27 +198,24 @@ impl Store {
         )
         .await?;
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
-        let case = fetch_case(&mut tx, "c.id = ?", id).await?;
+        let case = fetch_case(&mut tx, "c.id = $1", id).await?;
         tx.commit().await?;
         Ok(case)
     }
 
     pub async fn case_by_number(&self, number: &str) -> Result<Case, StoreError> {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{CASE_SELECT} WHERE c.number = ?"
-        )))
-        .bind(number)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)
+        self.reader()
+            .opt(q(format!("{CASE_SELECT} WHERE c.number = $1")).bind(number))
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// One page of cases and the total that match the filter.
     pub async fn list_cases(&self, f: &CaseFilter) -> Result<(Vec<Case>, i64), StoreError> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+        let mut count = q("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
         push_filter(&mut count, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.read).await?;
-        let mut q = QueryBuilder::<Sqlite>::new(CASE_SELECT);
+        let total: i64 = self.reader().scalar(count).await?;
+        let mut q = q(CASE_SELECT);
         q.push(" WHERE 1 = 1");
         push_filter(&mut q, f);
         q.push(match f.sort {
@@ -273,7 +229,7 @@ impl Store {
         });
         q.push(" LIMIT ").push_bind(f.limit.clamp(1, 500));
         q.push(" OFFSET ").push_bind(f.offset.max(0));
-        let cases = q.build_query_as().fetch_all(&self.read).await?;
+        let cases = self.reader().all(q).await?;
         Ok((cases, total))
     }
 
@@ -286,9 +242,10 @@ impl Store {
         now: Timestamp,
     ) -> Result<Case, StoreError> {
         let mut tx = self.begin().await?;
+        tx.lock_case(case_id).await?;
         apply_changes(&mut tx, case_id, actor, changes, now).await?;
         crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
-        let case = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        let case = fetch_case(&mut tx, "c.id = $1", case_id).await?;
         tx.commit().await?;
         Ok(case)
     }
@@ -307,32 +264,12 @@ impl Store {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let message_id: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (case_id, author_id, internal, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(case_id)
-        .bind(author)
-        .bind(internal)
-        .bind(body)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
+        tx.lock_case(case_id).await?;
+        let message_id: i64 = tx.scalar(q("INSERT INTO messages (case_id, author_id, internal, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",).bind(case_id).bind(author).bind(internal).bind(body).bind(ms(now)))
         .await?;
         for a in attachments {
-            sqlx::query(
-                "INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
-                 storage_key, sha256, internal, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(case_id)
-            .bind(message_id)
-            .bind(author)
-            .bind(&a.filename)
-            .bind(&a.content_type)
-            .bind(a.size)
-            .bind(&a.storage_key)
-            .bind(&a.sha256)
-            .bind(internal)
-            .bind(ms(now))
-            .execute(&mut *tx)
+            tx.exec(q("INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
+                 storage_key, sha256, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",).bind(case_id).bind(message_id).bind(author).bind(&a.filename).bind(&a.content_type).bind(a.size).bind(&a.storage_key).bind(&a.sha256).bind(internal).bind(ms(now)))
             .await?;
         }
         let field = if internal {
@@ -371,29 +308,22 @@ impl Store {
         now: Timestamp,
     ) -> Result<Case, StoreError> {
         let mut tx = self.begin().await?;
-        let old = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        tx.lock_case(case_id).await?;
+        let old = fetch_case(&mut tx, "c.id = $1", case_id).await?;
         if expected_version.is_some_and(|v| v != old.version) {
             return Err(StoreError::Conflict("version"));
         }
-        sqlx::query(
-            "INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note) \
-             VALUES (?, ?, ?, 'agreed_deadline', ?, ?, ?)",
-        )
-        .bind(case_id)
-        .bind(ms(now))
-        .bind(actor)
-        .bind(old.agreed_deadline.map(|d| d.to_string()))
-        .bind(ms(deadline).to_string())
-        .bind(reason)
-        .execute(&mut *tx)
+        tx.exec(q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note) \
+             VALUES ($1, $2, $3, 'agreed_deadline', $4, $5, $6)",).bind(case_id).bind(ms(now)).bind(actor).bind(old.agreed_deadline.map(|d| d.to_string())).bind(ms(deadline).to_string()).bind(reason))
         .await?;
-        sqlx::query("UPDATE cases SET updated_at = ?, version = version + 1 WHERE id = ?")
-            .bind(ms(now))
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
+        tx.exec(
+            q("UPDATE cases SET updated_at = $1, version = version + 1 WHERE id = $2")
+                .bind(ms(now))
+                .bind(case_id),
+        )
+        .await?;
         crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
-        let case = fetch_case(&mut tx, "c.id = ?", case_id).await?;
+        let case = fetch_case(&mut tx, "c.id = $1", case_id).await?;
         tx.commit().await?;
         Ok(case)
     }
@@ -403,14 +333,9 @@ impl Store {
         case_id: i64,
         include_internal: bool,
     ) -> Result<Vec<Message>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT m.id, m.author_id, u.full_name AS author_name, m.internal, m.body, m.created_at \
+        Ok(self.reader().all(q("SELECT m.id, m.author_id, u.full_name AS author_name, m.internal, m.body, m.created_at \
              FROM messages m JOIN users u ON u.id = m.author_id \
-             WHERE m.case_id = ? AND (? OR m.internal = 0) ORDER BY m.id",
-        )
-        .bind(case_id)
-        .bind(include_internal)
-        .fetch_all(&self.read)
+             WHERE m.case_id = $1 AND ($2 OR m.internal = FALSE) ORDER BY m.id",).bind(case_id).bind(include_internal))
         .await?)
     }
 
@@ -419,66 +344,47 @@ impl Store {
         case_id: i64,
         include_internal: bool,
     ) -> Result<Vec<Attachment>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
+        Ok(self.reader().all(q("SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
              a.size, a.storage_key, a.internal, a.created_at FROM attachments a JOIN users u ON u.id = a.uploader_id \
-             WHERE a.case_id = ? AND (? OR a.internal = 0) ORDER BY a.id",
-        )
-        .bind(case_id)
-        .bind(include_internal)
-        .fetch_all(&self.read)
+             WHERE a.case_id = $1 AND ($2 OR a.internal = FALSE) ORDER BY a.id",).bind(case_id).bind(include_internal))
         .await?)
     }
 
     /// An attachment and the requester of its case (for the read check).
     pub async fn attachment(&self, id: i64) -> Result<(Attachment, i64), StoreError> {
-        let a: Attachment = sqlx::query_as(
-            "SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
+        let a: Attachment = self.reader().opt(q("SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
              a.size, a.storage_key, a.internal, a.created_at FROM attachments a JOIN users u ON u.id = a.uploader_id \
-             WHERE a.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.read)
+             WHERE a.id = $1",).bind(id))
         .await?
         .ok_or(StoreError::NotFound)?;
-        let requester: i64 = sqlx::query_scalar("SELECT requester_id FROM cases WHERE id = ?")
-            .bind(a.case_id)
-            .fetch_one(&self.read)
+        let requester: i64 = self
+            .reader()
+            .scalar(q("SELECT requester_id FROM cases WHERE id = $1").bind(a.case_id))
             .await?;
         Ok((a, requester))
     }
 
     pub async fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note \
-             FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = ? ORDER BY h.id",
-        )
-        .bind(case_id)
-        .fetch_all(&self.read)
+        Ok(self.reader().all(q("SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note \
+             FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = $1 ORDER BY h.id",).bind(case_id))
         .await?)
     }
 }
 
-async fn fetch_case(
-    conn: &mut SqliteConnection,
-    cond: &'static str,
-    id: i64,
-) -> Result<Case, StoreError> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{CASE_SELECT} WHERE {cond}")))
-        .bind(id)
-        .fetch_optional(conn)
+async fn fetch_case(tx: &mut Tx, cond: &'static str, id: i64) -> Result<Case, StoreError> {
+    tx.opt(q(format!("{CASE_SELECT} WHERE {cond}")).bind(id))
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 async fn apply_changes(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     case_id: i64,
     actor: i64,
     ch: &CaseChanges,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let old = fetch_case(conn, "c.id = ?", case_id).await?;
+    let old = fetch_case(tx, "c.id = $1", case_id).await?;
     if ch.expected_version.is_some_and(|v| v != old.version) {
         return Err(StoreError::Conflict("version"));
     }
@@ -487,7 +393,7 @@ async fn apply_changes(
     let mut resolved_at = old.resolved_at;
     if let Some(new) = ch.status.filter(|s| *s != old.status) {
         history(
-            conn,
+            tx,
             case_id,
             now,
             actor_id,
@@ -508,7 +414,7 @@ async fn apply_changes(
     if let Some(new) = ch.priority {
         if new != old.priority {
             history(
-                conn,
+                tx,
                 case_id,
                 now,
                 actor_id,
@@ -519,7 +425,7 @@ async fn apply_changes(
             .await?;
         } else if !old.priority_confirmed {
             history(
-                conn,
+                tx,
                 case_id,
                 now,
                 actor_id,
@@ -537,19 +443,15 @@ async fn apply_changes(
     if let Some(new) = ch.handler.filter(|h| *h != old.handler_id) {
         team = match new {
             Some(id) => {
-                let t: Option<Option<i64>> = sqlx::query_scalar(
-                    "SELECT team_id FROM users WHERE id = ? AND kind = 'agent' AND active = 1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *conn)
+                let t: Option<Option<i64>> = tx.scalar_opt(q("SELECT team_id FROM users WHERE id = $1 AND kind = 'agent' AND active = TRUE",).bind(id))
                 .await?;
                 t.ok_or(StoreError::MissingReference("handler"))?
             }
             None => None,
         };
-        let new_name = user_name(conn, new).await?;
+        let new_name = user_name(tx, new).await?;
         history(
-            conn,
+            tx,
             case_id,
             now,
             actor_id,
@@ -560,24 +462,13 @@ async fn apply_changes(
         .await?;
         handler = new;
     }
-    sqlx::query(
-        "UPDATE cases SET status = ?, resolved_at = ?, priority = ?, priority_confirmed = ?, handler_id = ?, \
-         team_id = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-    )
-    .bind(status.key())
-    .bind(resolved_at)
-    .bind(priority.key())
-    .bind(confirmed)
-    .bind(handler)
-    .bind(team)
-    .bind(ms(now))
-    .bind(case_id)
-    .execute(conn)
+    tx.exec(q("UPDATE cases SET status = $1, resolved_at = $2, priority = $3, priority_confirmed = $4, handler_id = $5, \
+         team_id = $6, updated_at = $7, version = version + 1 WHERE id = $8",).bind(status.key()).bind(resolved_at).bind(priority.key()).bind(confirmed).bind(handler).bind(team).bind(ms(now)).bind(case_id))
     .await?;
     Ok(())
 }
 
-fn push_filter(q: &mut QueryBuilder<Sqlite>, f: &CaseFilter) {
+fn push_filter(q: &mut crate::query::Q, f: &CaseFilter) {
     if let Some(r) = f.requester_id {
         q.push(" AND c.requester_id = ").push_bind(r);
     }

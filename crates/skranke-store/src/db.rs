@@ -1,24 +1,92 @@
+use crate::query::query_methods;
 use crate::{SlaSettings, StoreError};
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Postgres, Sqlite, Transaction};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The handle to the database. Cheap to clone.
-///
-/// Writes go through a pool of exactly one connection: SQLite has one writer
-/// anyway, and serialising in the pool instead of in SQLite's busy handler
-/// keeps latency predictable. That one place is also where group commit
-/// (several queued writes in one transaction) slots in later without any
-/// caller changing. Reads use a separate pool and never wait for writes.
+#[derive(Clone)]
+pub(crate) enum Pools {
+    /// Writes go through a pool of exactly one connection: SQLite has one
+    /// writer anyway, and serialising in the pool instead of in SQLite's
+    /// busy handler keeps latency predictable. Reads never wait for writes.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The handle to the database, SQLite or PostgreSQL. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pub(crate) read: SqlitePool,
-    pub(crate) write: SqlitePool,
+    pub(crate) pools: Pools,
     pub(crate) sla: Arc<SlaSettings>,
+}
+
+/// An executor of either backend.
+pub(crate) enum Exec<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+/// A write transaction on either backend.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    fn executor(&mut self) -> Exec<&mut SqliteConnection, &mut PgConnection> {
+        match self {
+            Tx::Sqlite(t) => Exec::Sqlite(&mut **t),
+            Tx::Postgres(t) => Exec::Postgres(&mut **t),
+        }
+    }
+
+    query_methods!();
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+
+    /// Locks a case row until commit, so concurrent writers on other
+    /// instances serialise on it (SQLite's single writer already does).
+    pub(crate) async fn lock_case(&mut self, case_id: i64) -> Result<(), sqlx::Error> {
+        if self.is_postgres() {
+            self.exec(
+                crate::query::q("SELECT id FROM cases WHERE id = $1 FOR UPDATE").bind(case_id),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads outside a transaction.
+pub(crate) struct Reader<'a>(&'a Pools);
+
+impl Reader<'_> {
+    fn executor(&mut self) -> Exec<&SqlitePool, &PgPool> {
+        match self.0 {
+            Pools::Sqlite { read, .. } => Exec::Sqlite(read),
+            Pools::Postgres(p) => Exec::Postgres(p),
+        }
+    }
+
+    query_methods!();
 }
 
 impl Store {
@@ -42,16 +110,44 @@ impl Store {
             .connect_with(opts.read_only(true))
             .await?;
         Ok(Store {
-            read,
-            write,
+            pools: Pools::Sqlite { read, write },
             sla: Arc::new(sla),
         })
     }
 
-    /// A write transaction that takes SQLite's write lock at once, so that a
+    /// Connects to PostgreSQL and runs its migrations (under sqlx's
+    /// advisory lock, so instances starting together do not race).
+    pub async fn open_postgres(url: &str, sla: SlaSettings) -> Result<Store, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Store {
+            pools: Pools::Postgres(pool),
+            sla: Arc::new(sla),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.pools {
+            Pools::Sqlite { .. } => "sqlite",
+            Pools::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once, so a
     /// read-then-write inside it can never fail with SQLITE_BUSY on upgrade.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
+    pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub(crate) fn reader(&self) -> Reader<'_> {
+        Reader(&self.pools)
     }
 
     pub fn sla(&self) -> &SlaSettings {
@@ -59,7 +155,12 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                write.close().await;
+                read.close().await;
+            }
+            Pools::Postgres(p) => p.close().await,
+        }
     }
 }

@@ -9,6 +9,7 @@ mod db;
 mod error;
 mod models;
 mod orgs;
+mod query;
 mod sla;
 mod users;
 

@@ -1,3 +1,4 @@
+use crate::query::q;
 use crate::{Organization, Service, Store, StoreError, Team, Unit, ms};
 use jiff::Timestamp;
 
@@ -9,21 +10,22 @@ impl Store {
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organizations (name, created_at) VALUES (?, ?) RETURNING id",
-        )
-        .bind(name)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::unique(e, "name"))?;
+        let id: i64 = tx
+            .scalar(
+                q("INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id")
+                    .bind(name)
+                    .bind(ms(now)),
+            )
+            .await
+            .map_err(|e| StoreError::unique(e, "name"))?;
         for d in domains {
-            sqlx::query("INSERT INTO org_domains (domain, org_id) VALUES (?, ?)")
-                .bind(d.to_lowercase())
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "domains"))?;
+            tx.exec(
+                q("INSERT INTO org_domains (domain, org_id) VALUES ($1, $2)")
+                    .bind(d.to_lowercase())
+                    .bind(id),
+            )
+            .await
+            .map_err(|e| StoreError::unique(e, "domains"))?;
         }
         tx.commit().await?;
         Ok(id)
@@ -31,10 +33,12 @@ impl Store {
 
     pub async fn create_unit(&self, org_id: i64, name: &str) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar("INSERT INTO units (org_id, name) VALUES (?, ?) RETURNING id")
-            .bind(org_id)
-            .bind(name)
-            .fetch_one(&mut *tx)
+        let id = tx
+            .scalar(
+                q("INSERT INTO units (org_id, name) VALUES ($1, $2) RETURNING id")
+                    .bind(org_id)
+                    .bind(name),
+            )
             .await
             .map_err(|e| match &e {
                 sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
@@ -59,9 +63,8 @@ impl Store {
     /// Inserts a row whose only given column is a unique `name`.
     async fn insert_named(&self, sql: &'static str, name: &str) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id = sqlx::query_scalar(sql)
-            .bind(name)
-            .fetch_one(&mut *tx)
+        let id = tx
+            .scalar(q(sql).bind(name))
             .await
             .map_err(|e| StoreError::unique(e, "name"))?;
         tx.commit().await?;
@@ -70,16 +73,17 @@ impl Store {
 
     /// Every organization with its domains and units: three queries, no N+1.
     pub async fn list_orgs(&self) -> Result<Vec<Organization>, StoreError> {
-        let mut orgs: Vec<Organization> =
-            sqlx::query_as("SELECT id, name FROM organizations ORDER BY name")
-                .fetch_all(&self.read)
-                .await?;
-        let domains: Vec<(i64, String)> =
-            sqlx::query_as("SELECT org_id, domain FROM org_domains ORDER BY domain")
-                .fetch_all(&self.read)
-                .await?;
-        let units: Vec<Unit> = sqlx::query_as("SELECT id, org_id, name FROM units ORDER BY name")
-            .fetch_all(&self.read)
+        let mut orgs: Vec<Organization> = self
+            .reader()
+            .all(q("SELECT id, name FROM organizations ORDER BY name"))
+            .await?;
+        let domains: Vec<(i64, String)> = self
+            .reader()
+            .all(q("SELECT org_id, domain FROM org_domains ORDER BY domain"))
+            .await?;
+        let units: Vec<Unit> = self
+            .reader()
+            .all(q("SELECT id, org_id, name FROM units ORDER BY name"))
             .await?;
         for o in &mut orgs {
             o.domains = domains
@@ -93,16 +97,18 @@ impl Store {
     }
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
-        Ok(sqlx::query_as("SELECT id, name FROM teams ORDER BY name")
-            .fetch_all(&self.read)
+        Ok(self
+            .reader()
+            .all(q("SELECT id, name FROM teams ORDER BY name"))
             .await?)
     }
 
     pub async fn list_services(&self) -> Result<Vec<Service>, StoreError> {
-        Ok(
-            sqlx::query_as("SELECT id, name FROM services WHERE active = 1 ORDER BY name")
-                .fetch_all(&self.read)
-                .await?,
-        )
+        Ok(self
+            .reader()
+            .all(q(
+                "SELECT id, name FROM services WHERE active = TRUE ORDER BY name",
+            ))
+            .await?)
     }
 }

@@ -2,6 +2,8 @@
 //! (in the same transaction) and stores the clocks, the levels reached and
 //! the outbox messages for newly reached levels.
 
+use crate::db::Tx;
+use crate::query::q;
 use crate::{Store, StoreError, ms};
 use jiff::Timestamp;
 use skranke_core::config::{Config, Contact, Finding};
@@ -9,7 +11,6 @@ use skranke_core::sla::{
     CaseHistory, ClockOutcome, Event, EventKind, SlaOutcome, SlaPolicy, replay,
 };
 use skranke_core::{Channel, Priority};
-use sqlx::SqliteConnection;
 
 /// What the store needs to keep SLA state: the engine's policy, and who
 /// hears about each escalation level.
@@ -82,21 +83,12 @@ fn secs(ms: i64) -> i64 {
 }
 
 /// The case's history as the SLA engine reads it.
-async fn load_history(
-    conn: &mut SqliteConnection,
-    case_id: i64,
-) -> Result<CaseHistory, StoreError> {
-    let (registered, channel): (i64, String) =
-        sqlx::query_as("SELECT registered_at, channel FROM cases WHERE id = ?")
-            .bind(case_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT at, field, old_value, new_value FROM case_history WHERE case_id = ? \
-         AND field IN ('status', 'priority', 'public_reply', 'internal_note', 'agreed_deadline') ORDER BY id",
-    )
-    .bind(case_id)
-    .fetch_all(&mut *conn)
+async fn load_history(tx: &mut Tx, case_id: i64) -> Result<CaseHistory, StoreError> {
+    let (registered, channel): (i64, String) = tx
+        .one(q("SELECT registered_at, channel FROM cases WHERE id = $1").bind(case_id))
+        .await?;
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = tx.all(q("SELECT at, field, old_value, new_value FROM case_history WHERE case_id = $1 \
+         AND field IN ('status', 'priority', 'public_reply', 'internal_note', 'agreed_deadline') ORDER BY id",).bind(case_id))
     .await?;
     let corrupt = |what: &str| StoreError::Corrupt(format!("case {case_id}: {what}"));
     let mut priority = None;
@@ -138,12 +130,12 @@ fn level(c: &ClockOutcome) -> i64 {
 /// reached levels and queues their notifications. Returns how many levels
 /// were newly recorded.
 pub(crate) async fn sync(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     settings: &SlaSettings,
     case_id: i64,
     now: Timestamp,
 ) -> Result<(SlaOutcome, usize), StoreError> {
-    let history = load_history(conn, case_id).await?;
+    let history = load_history(tx, case_id).await?;
     let until = history
         .events
         .last()
@@ -154,21 +146,12 @@ pub(crate) async fn sync(
     for (clock, c) in [("response", &o.response), ("resolution", &o.resolution)] {
         for &(lvl, at) in &c.escalations {
             let late = now.as_second() - at > settings.late_after_seconds;
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO escalations (case_id, clock, level, reached_at, recorded_at, late) VALUES (?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (case_id, clock, level) DO NOTHING RETURNING id",
-            )
-            .bind(case_id)
-            .bind(clock)
-            .bind(i64::from(lvl))
-            .bind(at * 1000)
-            .bind(ms(now))
-            .bind(late)
-            .fetch_optional(&mut *conn)
+            let id: Option<i64> = tx.scalar_opt(q("INSERT INTO escalations (case_id, clock, level, reached_at, recorded_at, late) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (case_id, clock, level) DO NOTHING RETURNING id",).bind(case_id).bind(clock).bind(i64::from(lvl)).bind(at * 1000).bind(ms(now)).bind(late))
             .await?;
             if let Some(id) = id {
                 recorded += 1;
-                queue_notifications(conn, settings, case_id, id, usize::from(lvl), now).await?;
+                queue_notifications(tx, settings, case_id, id, usize::from(lvl), now).await?;
             }
         }
     }
@@ -177,28 +160,10 @@ pub(crate) async fn sync(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    sqlx::query(
-        "UPDATE cases SET response_due = ?, resolution_due = ?, response_met_at = ?, resolution_met_at = ?, \
-         response_breached = ?, resolution_breached = ?, resolution_paused = ?, paused_seconds = ?, \
-         response_level = ?, resolution_level = ?, agreed_deadline = ?, next_due = ?, next_escalation_at = ?, \
-         sla_synced_at = ? WHERE id = ?",
-    )
-    .bind(o.response.due * 1000)
-    .bind(o.resolution.due * 1000)
-    .bind(o.response.met_at.map(|s| s * 1000))
-    .bind(o.resolution.met_at.map(|s| s * 1000))
-    .bind(o.response.breached)
-    .bind(o.resolution.breached)
-    .bind(o.resolution.paused)
-    .bind(o.resolution.paused_seconds)
-    .bind(level(&o.response))
-    .bind(level(&o.resolution))
-    .bind(o.resolution.agreed_deadline.map(|s| s * 1000))
-    .bind(next_due.map(|s| s * 1000))
-    .bind(o.next_escalation().map(|s| s * 1000))
-    .bind(ms(now))
-    .bind(case_id)
-    .execute(&mut *conn)
+    tx.exec(q("UPDATE cases SET response_due = $1, resolution_due = $2, response_met_at = $3, resolution_met_at = $4, \
+         response_breached = $5, resolution_breached = $6, resolution_paused = $7, paused_seconds = $8, \
+         response_level = $9, resolution_level = $10, agreed_deadline = $11, next_due = $12, next_escalation_at = $13, \
+         sla_synced_at = $14 WHERE id = $15",).bind(o.response.due * 1000).bind(o.resolution.due * 1000).bind(o.response.met_at.map(|s| s * 1000)).bind(o.resolution.met_at.map(|s| s * 1000)).bind(o.response.breached).bind(o.resolution.breached).bind(o.resolution.paused).bind(o.resolution.paused_seconds).bind(level(&o.response)).bind(level(&o.resolution)).bind(o.resolution.agreed_deadline.map(|s| s * 1000)).bind(next_due.map(|s| s * 1000)).bind(o.next_escalation().map(|s| s * 1000)).bind(ms(now)).bind(case_id))
     .await?;
     Ok((o, recorded))
 }
@@ -206,18 +171,14 @@ pub(crate) async fn sync(
 /// One outbox row per recipient: the handler in the app and in the log,
 /// and each contact of the level (in the log until e-mail and SMS delivery exist).
 async fn queue_notifications(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     settings: &SlaSettings,
     case_id: i64,
     escalation_id: i64,
     level: usize,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let handler: Option<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.username FROM cases c JOIN users u ON u.id = c.handler_id WHERE c.id = ?",
-    )
-    .bind(case_id)
-    .fetch_optional(&mut *conn)
+    let handler: Option<(i64, String)> = tx.opt(q("SELECT u.id, u.username FROM cases c JOIN users u ON u.id = c.handler_id WHERE c.id = $1",).bind(case_id))
     .await?;
     let mut rows: Vec<(&str, String, Option<i64>)> = Vec::new();
     if let Some((id, username)) = &handler {
@@ -237,19 +198,8 @@ async fn queue_notifications(
         ));
     }
     for (channel, recipient, user_id) in rows {
-        sqlx::query(
-            "INSERT INTO outbox (escalation_id, case_id, channel, recipient, user_id, idempotency_key, created_at, next_attempt_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(escalation_id)
-        .bind(case_id)
-        .bind(channel)
-        .bind(&recipient)
-        .bind(user_id)
-        .bind(format!("escalation:{escalation_id}:{channel}:{recipient}"))
-        .bind(ms(now))
-        .bind(ms(now))
-        .execute(&mut *conn)
+        tx.exec(q("INSERT INTO outbox (escalation_id, case_id, channel, recipient, user_id, idempotency_key, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",).bind(escalation_id).bind(case_id).bind(channel).bind(&recipient).bind(user_id).bind(format!("escalation:{escalation_id}:{channel}:{recipient}")).bind(ms(now)).bind(ms(now)))
         .await?;
     }
     Ok(())
@@ -262,19 +212,15 @@ impl Store {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM cases WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ? \
-             ORDER BY next_escalation_at LIMIT ?",
-        )
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&self.read)
+        Ok(self.reader().scalars(q("SELECT id FROM cases WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 \
+             ORDER BY next_escalation_at LIMIT $2",).bind(ms(now)).bind(limit))
         .await?)
     }
 
     /// Brings one case's SLA state up to `now`; returns the levels newly recorded.
     pub async fn sweep_case(&self, case_id: i64, now: Timestamp) -> Result<usize, StoreError> {
         let mut tx = self.begin().await?;
+        tx.lock_case(case_id).await?;
         let (_, recorded) = sync(&mut tx, &self.sla, case_id, now).await?;
         tx.commit().await?;
         Ok(recorded)
@@ -285,15 +231,10 @@ impl Store {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<OutboxItem>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT o.id, o.channel, o.recipient, o.user_id, o.idempotency_key, o.attempts, o.case_id, \
+        Ok(self.reader().all(q("SELECT o.id, o.channel, o.recipient, o.user_id, o.idempotency_key, o.attempts, o.case_id, \
              c.number, c.title, c.priority, e.clock, e.level, e.reached_at, e.late \
              FROM outbox o JOIN escalations e ON e.id = o.escalation_id JOIN cases c ON c.id = o.case_id \
-             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?",
-        )
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(&self.read)
+             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.next_attempt_at, o.id LIMIT $2",).bind(ms(now)).bind(limit))
         .await?)
     }
 
@@ -307,16 +248,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let user = item.user_id.ok_or(StoreError::MissingReference("user"))?;
-        sqlx::query(
-            "INSERT INTO notifications (user_id, case_id, outbox_id, text, created_at) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (outbox_id) DO NOTHING",
-        )
-        .bind(user)
-        .bind(item.case_id)
-        .bind(item.id)
-        .bind(text)
-        .bind(ms(now))
-        .execute(&mut *tx)
+        tx.exec(q("INSERT INTO notifications (user_id, case_id, outbox_id, text, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (outbox_id) DO NOTHING",).bind(user).bind(item.case_id).bind(item.id).bind(text).bind(ms(now)))
         .await?;
         mark(&mut tx, item.id, now, None, None).await?;
         tx.commit().await?;
@@ -344,11 +277,7 @@ impl Store {
     }
 
     pub async fn escalations_of(&self, case_id: i64) -> Result<Vec<EscalationRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT clock, level, reached_at, recorded_at, late FROM escalations WHERE case_id = ? ORDER BY reached_at, id",
-        )
-        .bind(case_id)
-        .fetch_all(&self.read)
+        Ok(self.reader().all(q("SELECT clock, level, reached_at, recorded_at, late FROM escalations WHERE case_id = $1 ORDER BY reached_at, id",).bind(case_id))
         .await?)
     }
 
@@ -357,23 +286,19 @@ impl Store {
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<Notification>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT n.id, c.number AS case_number, n.text, n.created_at, n.read_at FROM notifications n \
-             JOIN cases c ON c.id = n.case_id WHERE n.user_id = ? ORDER BY n.id DESC LIMIT ?",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(&self.read)
+        Ok(self.reader().all(q("SELECT n.id, c.number AS case_number, n.text, n.created_at, n.read_at FROM notifications n \
+             JOIN cases c ON c.id = n.case_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",).bind(user_id).bind(limit))
         .await?)
     }
 
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL",
-        )
-        .bind(user_id)
-        .fetch_one(&self.read)
-        .await?)
+        Ok(self
+            .reader()
+            .scalar(
+                q("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+                    .bind(user_id),
+            )
+            .await?)
     }
 
     pub async fn mark_notifications_read(
@@ -382,35 +307,35 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
-            .bind(ms(now))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        tx.exec(
+            q("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+                .bind(ms(now))
+                .bind(user_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
 async fn mark(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     id: i64,
     now: Timestamp,
     error: Option<&str>,
     retry_at: Option<Timestamp>,
 ) -> Result<(), StoreError> {
-    match retry_at {
-        None => sqlx::query("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?")
+    let q = match retry_at {
+        None => q("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2")
             .bind(ms(now))
             .bind(id),
-        Some(at) => sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+        Some(at) => q(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
         )
         .bind(error)
         .bind(ms(at))
         .bind(id),
-    }
-    .execute(conn)
-    .await?;
+    };
+    tx.exec(q).await?;
     Ok(())
 }

@@ -1,3 +1,4 @@
+use crate::query::q;
 use crate::{Store, StoreError, User, ms};
 use jiff::Timestamp;
 use skranke_core::UserKind;
@@ -25,32 +26,20 @@ impl Store {
     pub async fn create_user(&self, u: &NewUser, now: Timestamp) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         if let Some(unit) = u.unit_id {
-            let org: Option<i64> = sqlx::query_scalar("SELECT org_id FROM units WHERE id = ?")
-                .bind(unit)
-                .fetch_optional(&mut *tx)
+            let org: Option<i64> = tx
+                .scalar_opt(q("SELECT org_id FROM units WHERE id = $1").bind(unit))
                 .await?;
             if org.is_none() || (u.org_id.is_some() && org != u.org_id) {
                 return Err(StoreError::MissingReference("unit"));
             }
         }
-        let id = sqlx::query_scalar(
-            "INSERT INTO users (username, full_name, email, phone, kind, org_id, unit_id, team_id, password_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&u.username)
-        .bind(&u.full_name)
-        .bind(u.email.to_lowercase())
-        .bind(&u.phone)
-        .bind(u.kind.key())
-        .bind(u.org_id)
-        .bind(u.unit_id)
-        .bind(u.team_id)
-        .bind(&u.password_hash)
-        .bind(ms(now))
-        .fetch_one(&mut *tx)
+        let id = tx.scalar(q("INSERT INTO users (username, full_name, email, phone, kind, org_id, unit_id, team_id, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",).bind(&u.username).bind(&u.full_name).bind(u.email.to_lowercase()).bind(&u.phone).bind(u.kind.key()).bind(u.org_id).bind(u.unit_id).bind(u.team_id).bind(&u.password_hash).bind(ms(now)))
         .await
         .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.message().contains("users.email") => {
+            sqlx::Error::Database(d)
+                if d.message().contains("users.email") || d.constraint() == Some("users_email_key") =>
+            {
                 StoreError::Conflict("email")
             }
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
@@ -63,15 +52,15 @@ impl Store {
     }
 
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.read)
+        Ok(self
+            .reader()
+            .scalar(q("SELECT COUNT(*) FROM users"))
             .await?)
     }
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{USER_SELECT} WHERE u.id = ?")))
-            .bind(id)
-            .fetch_optional(&self.read)
+        self.reader()
+            .opt(q(format!("{USER_SELECT} WHERE u.id = $1")).bind(id))
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -81,81 +70,69 @@ impl Store {
         &self,
         username: &str,
     ) -> Result<Option<(User, Option<String>)>, StoreError> {
-        let user: Option<User> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} WHERE u.username = ?"
-        )))
-        .bind(username)
-        .fetch_optional(&self.read)
-        .await?;
+        let user: Option<User> = self
+            .reader()
+            .opt(q(format!("{USER_SELECT} WHERE u.username = $1")).bind(username))
+            .await?;
         let Some(user) = user else { return Ok(None) };
-        let hash: Option<String> =
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
-                .bind(user.id)
-                .fetch_one(&self.read)
-                .await?;
+        let hash: Option<String> = self
+            .reader()
+            .scalar(q("SELECT password_hash FROM users WHERE id = $1").bind(user.id))
+            .await?;
         Ok(Some((user, hash)))
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<User, StoreError> {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} WHERE u.username = ?"
-        )))
-        .bind(username)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)
+        self.reader()
+            .opt(q(format!("{USER_SELECT} WHERE u.username = $1")).bind(username))
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} ORDER BY u.kind, u.username"
-        )))
-        .fetch_all(&self.read)
-        .await?)
+        Ok(self
+            .reader()
+            .all(q(format!("{USER_SELECT} ORDER BY u.kind, u.username")))
+            .await?)
     }
 
     pub async fn list_agents(&self) -> Result<Vec<User>, StoreError> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} WHERE u.kind = 'agent' AND u.active = 1 ORDER BY u.full_name"
-        )))
-        .fetch_all(&self.read)
-        .await?)
+        Ok(self
+            .reader()
+            .all(q(format!(
+                "{USER_SELECT} WHERE u.kind = 'agent' AND u.active = TRUE ORDER BY u.full_name"
+            )))
+            .await?)
     }
 
     /// Finds people by name, username or e-mail (phone intake). Bounded.
-    pub async fn search_users(&self, q: &str, limit: i64) -> Result<Vec<User>, StoreError> {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{USER_SELECT} WHERE u.active = 1 AND (lower(u.full_name) LIKE ?1 ESCAPE '\\' \
-             OR lower(u.username) LIKE ?1 ESCAPE '\\' OR u.email LIKE ?1 ESCAPE '\\') \
-             ORDER BY u.full_name LIMIT ?2"
-        )))
-        .bind(pattern)
-        .bind(limit)
-        .fetch_all(&self.read)
+    pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>, StoreError> {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        Ok(self.reader().all(q(format!(
+            "{USER_SELECT} WHERE u.active = TRUE AND (lower(u.full_name) LIKE $1 ESCAPE '\\' \
+             OR lower(u.username) LIKE $1 ESCAPE '\\' OR u.email LIKE $1 ESCAPE '\\') \
+             ORDER BY u.full_name LIMIT $2"
+        )).bind(pattern).bind(limit))
         .await?)
     }
 
     pub async fn set_user_active(&self, id: i64, active: bool) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
-            .bind(active)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n = tx
+            .exec(
+                q("UPDATE users SET active = $1 WHERE id = $2")
+                    .bind(active)
+                    .bind(id),
+            )
+            .await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
         if !active {
             // A deactivated person cannot keep acting through old sessions or tokens.
-            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-                .bind(id)
-                .execute(&mut *tx)
+            tx.exec(q("DELETE FROM sessions WHERE user_id = $1").bind(id))
                 .await?;
-            sqlx::query("DELETE FROM api_tokens WHERE user_id = ?")
-                .bind(id)
-                .execute(&mut *tx)
+            tx.exec(q("DELETE FROM api_tokens WHERE user_id = $1").bind(id))
                 .await?;
         }
         tx.commit().await?;
@@ -164,18 +141,19 @@ impl Store {
 
     pub async fn set_user_team(&self, id: i64, team_id: Option<i64>) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE users SET team_id = ? WHERE id = ?")
-            .bind(team_id)
-            .bind(id)
-            .execute(&mut *tx)
+        let n = tx
+            .exec(
+                q("UPDATE users SET team_id = $1 WHERE id = $2")
+                    .bind(team_id)
+                    .bind(id),
+            )
             .await
             .map_err(|e| match &e {
                 sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                     StoreError::MissingReference("team")
                 }
                 _ => StoreError::Db(e),
-            })?
-            .rows_affected();
+            })?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
@@ -185,11 +163,12 @@ impl Store {
 
     pub async fn set_password_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        tx.exec(
+            q("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
