@@ -151,7 +151,7 @@ impl Store {
         let seq: i64 = tx
             .scalar(
                 q("INSERT INTO case_sequences (year, next) VALUES ($1, 2) \
-             ON CONFLICT (year) DO UPDATE SET next = next + 1 RETURNING next - 1")
+             ON CONFLICT (year) DO UPDATE SET next = case_sequences.next + 1 RETURNING next - 1")
                 .bind(c.year),
             )
             .await?;

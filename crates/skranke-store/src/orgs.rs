@@ -51,12 +51,12 @@ impl Store {
     }
 
     pub async fn create_team(&self, name: &str) -> Result<i64, StoreError> {
-        self.insert_named("INSERT INTO teams (name) VALUES (?) RETURNING id", name)
+        self.insert_named("INSERT INTO teams (name) VALUES ($1) RETURNING id", name)
             .await
     }
 
     pub async fn create_service(&self, name: &str) -> Result<i64, StoreError> {
-        self.insert_named("INSERT INTO services (name) VALUES (?) RETURNING id", name)
+        self.insert_named("INSERT INTO services (name) VALUES ($1) RETURNING id", name)
             .await
     }
 

@@ -30,6 +30,9 @@ struct DataArgs {
     /// The configuration file (TOML). Defaults mirror the service description.
     #[arg(long, env = "SKRANKE_CONFIG")]
     config: Option<PathBuf>,
+    /// A PostgreSQL URL (postgres://…) instead of the SQLite file in the data directory.
+    #[arg(long, env = "SKRANKE_DATABASE_URL")]
+    database: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -59,6 +62,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        data: DataArgs,
     },
     /// Ask the SLA engine.
     Sla {
@@ -147,9 +155,8 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
     Ok(config)
 }
 
-async fn open_store(data: &Path, config: &Config) -> Result<Store> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("cannot create data directory {}", data.display()))?;
+/// The database named by `--database`, or the SQLite file in the data directory.
+async fn open_store(args: &DataArgs, config: &Config) -> Result<Store> {
     let sla = skranke_store::SlaSettings::from_config(config).map_err(|errors| {
         anyhow::anyhow!(
             "{}",
@@ -160,9 +167,27 @@ async fn open_store(data: &Path, config: &Config) -> Result<Store> {
                 .join("; ")
         )
     })?;
-    Store::open_sqlite(&data.join("skranke.db"), sla)
-        .await
-        .context("cannot open the database")
+    match args.database.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Store::open_postgres(url, sla)
+                .await
+                .context("cannot open the PostgreSQL database")
+        }
+        Some(url) => match url.strip_prefix("sqlite://") {
+            Some(path) => Store::open_sqlite(Path::new(path), sla)
+                .await
+                .context("cannot open the SQLite database"),
+            None => bail!("--database: `{url}` is neither postgres://… nor sqlite://…"),
+        },
+        None => {
+            let data = &args.data;
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create data directory {}", data.display()))?;
+            Store::open_sqlite(&data.join("skranke.db"), sla)
+                .await
+                .context("cannot open the database")
+        }
+    }
 }
 
 #[tokio::main]
@@ -177,6 +202,11 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
         Command::Sla { command } => sla(command),
+        Command::Migrate { data } => {
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            println!("{} database is migrated", store.backend());
+            Ok(())
+        }
         Command::Config { command } => match command {
             ConfigCommand::Check { file } => config_check(file.as_deref()),
             ConfigCommand::Default => {
@@ -203,7 +233,7 @@ async fn run(cli: Cli) -> Result<()> {
                 password.as_deref().unwrap_or(""),
             )
             .map_err(|e| anyhow::anyhow!(e))?;
-            let store = open_store(&data.data, &load_config(data.config.as_deref())?).await?;
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
             let (password, generated) = match password {
                 Some(p) => (p, false),
                 None => (skranke_web::generate_token()[..20].to_owned(), true),
@@ -240,7 +270,7 @@ async fn run(cli: Cli) -> Result<()> {
                     name,
                 },
         } => {
-            let store = open_store(&data.data, &load_config(data.config.as_deref())?).await?;
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
             let user = store
                 .user_by_username(&username)
                 .await
@@ -361,7 +391,7 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
         .listen
         .parse()
         .with_context(|| format!("--listen: `{}` is not an address", config.server.listen))?;
-    let store = open_store(&data.data, &config).await?;
+    let store = open_store(&data, &config).await?;
     if store.count_users().await? == 0 {
         if demo {
             demo::seed(&store).await?;
