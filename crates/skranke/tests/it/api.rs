@@ -4,7 +4,7 @@ use crate::support::{client, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-#[tokio::test]
+both!(api_case_lifecycle);
 async fn api_case_lifecycle() {
     let app = spawn().await;
     let kari = app.token("ansatt").await;
@@ -151,7 +151,7 @@ async fn api_case_lifecycle() {
     );
 }
 
-#[tokio::test]
+both!(api_errors_are_problem_documents_naming_the_field);
 async fn api_errors_are_problem_documents_naming_the_field() {
     let app = spawn().await;
     let kari = app.token("ansatt").await;
@@ -269,7 +269,7 @@ async fn api_errors_are_problem_documents_naming_the_field() {
     assert!(p["detail"].as_str().unwrap().contains("skolen"));
 }
 
-#[tokio::test]
+both!(openapi_document_describes_the_api);
 async fn openapi_document_describes_the_api() {
     let app = spawn().await;
     let doc: Value = client()

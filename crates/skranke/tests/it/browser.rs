@@ -89,7 +89,7 @@ async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
     panic!("{css} never became right; last text: {last:?}");
 }
 
-#[tokio::test]
+both!(requester_and_agent_in_a_real_browser);
 async fn requester_and_agent_in_a_real_browser() {
     let driver_bin = find(&["/usr/bin/chromedriver"]);
     let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);

@@ -8,16 +8,15 @@ fn skranke() -> Command {
     Command::new(env!("CARGO_BIN_EXE_skranke"))
 }
 
-#[tokio::test]
+both!(user_add_and_token_create_work_while_the_server_runs);
 async fn user_add_and_token_create_work_while_the_server_runs() {
     let app = spawn().await;
-    let data = app.data.to_str().unwrap().to_owned();
+    // The same database as the running server: a file, or PostgreSQL.
+    let db = app.db.args(&app.data);
     let out = skranke()
+        .args(["user", "add"])
+        .args(&db)
         .args([
-            "user",
-            "add",
-            "--data",
-            &data,
             "--username",
             "cliagent",
             "--name",
@@ -36,7 +35,9 @@ async fn user_add_and_token_create_work_while_the_server_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
     let out = skranke()
-        .args(["token", "create", "--data", &data, "--username", "cliagent"])
+        .args(["token", "create"])
+        .args(&db)
+        .args(["--username", "cliagent"])
         .output()
         .unwrap();
     assert!(
@@ -61,25 +62,18 @@ async fn user_add_and_token_create_work_while_the_server_runs() {
     );
 
     let out = skranke()
-        .args(["token", "create", "--data", &data, "--username", "nobody"])
+        .args(["token", "create"])
+        .args(&db)
+        .args(["--username", "nobody"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no user named nobody"));
     let out = skranke()
-        .args([
-            "user",
-            "add",
-            "--data",
-            &data,
-            "--username",
-            "x y",
-            "--name",
-            "X",
-            "--email",
-            "x@y.example",
-        ])
+        .args(["user", "add"])
+        .args(&db)
+        .args(["--username", "x y", "--name", "X", "--email", "x@y.example"])
         .output()
         .unwrap();
     assert!(!out.status.success());

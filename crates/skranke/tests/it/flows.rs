@@ -4,7 +4,7 @@ use crate::support::{csrf_of, spawn, spawn_with};
 use reqwest::StatusCode;
 use skranke_core::Config;
 
-#[tokio::test]
+both!(requester_reports_agent_replies_and_resolves_requester_confirms);
 async fn requester_reports_agent_replies_and_resolves_requester_confirms() {
     let app = spawn().await;
     let (kari, kcsrf) = app.login("ansatt").await;
@@ -140,7 +140,7 @@ async fn requester_reports_agent_replies_and_resolves_requester_confirms() {
     assert!(page.contains("kundeservice@kundeservice.example"));
 }
 
-#[tokio::test]
+both!(reopen_is_refused_after_the_window);
 async fn reopen_is_refused_after_the_window() {
     let mut config = Config::default();
     config.cases.reopen_window_days = 0;
@@ -181,7 +181,7 @@ async fn reopen_is_refused_after_the_window() {
     );
 }
 
-#[tokio::test]
+both!(new_cases_go_to_the_least_loaded_agent_then_round_robin);
 async fn new_cases_go_to_the_least_loaded_agent_then_round_robin() {
     let app = spawn().await;
     // Close every demo case so all agents start with zero open cases.
@@ -245,7 +245,7 @@ async fn new_cases_go_to_the_least_loaded_agent_then_round_robin() {
     );
 }
 
-#[tokio::test]
+both!(agent_registers_a_phone_case_for_a_caller);
 async fn agent_registers_a_phone_case_for_a_caller() {
     let app = spawn().await;
     let (agent, csrf) = app.login("agent2").await;
@@ -309,7 +309,7 @@ async fn agent_registers_a_phone_case_for_a_caller() {
     assert_eq!(app.case_count().await, before);
 }
 
-#[tokio::test]
+both!(queues_filter_and_sort);
 async fn queues_filter_and_sort() {
     let app = spawn().await;
     let (agent, _) = app.login("agent1").await;
@@ -349,7 +349,7 @@ async fn queues_filter_and_sort() {
     );
 }
 
-#[tokio::test]
+both!(attachments_are_stored_and_served_as_downloads);
 async fn attachments_are_stored_and_served_as_downloads() {
     let app = spawn().await;
     let (kari, csrf) = app.login("ansatt").await;
@@ -401,7 +401,7 @@ async fn attachments_are_stored_and_served_as_downloads() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+both!(oversized_attachments_are_refused_and_nothing_is_kept);
 async fn oversized_attachments_are_refused_and_nothing_is_kept() {
     let mut config = Config::default();
     config.cases.max_attachment_bytes = 1024;
@@ -432,7 +432,7 @@ async fn oversized_attachments_are_refused_and_nothing_is_kept() {
     );
 }
 
-#[tokio::test]
+both!(admin_manages_people_organizations_and_teams);
 async fn admin_manages_people_organizations_and_teams() {
     let app = spawn().await;
     let (admin, csrf) = app.login("admin").await;

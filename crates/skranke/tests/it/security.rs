@@ -3,7 +3,7 @@
 use crate::support::{client, csrf_of, spawn};
 use reqwest::StatusCode;
 
-#[tokio::test]
+both!(requesters_cannot_read_list_or_reply_to_each_others_cases);
 async fn requesters_cannot_read_list_or_reply_to_each_others_cases() {
     let app = spawn().await;
     let (kari, kcsrf) = app.login("ansatt").await;
@@ -47,7 +47,7 @@ async fn requesters_cannot_read_list_or_reply_to_each_others_cases() {
     assert!(app.store.messages(case.id, true).await.unwrap().is_empty());
 }
 
-#[tokio::test]
+both!(agent_and_admin_routes_are_closed_to_others);
 async fn agent_and_admin_routes_are_closed_to_others() {
     let app = spawn().await;
     let anon = client();
@@ -99,7 +99,7 @@ async fn agent_and_admin_routes_are_closed_to_others() {
     );
 }
 
-#[tokio::test]
+both!(pupils_and_guardians_are_refused_kindly_and_nothing_is_stored);
 async fn pupils_and_guardians_are_refused_kindly_and_nothing_is_stored() {
     let app = spawn().await;
     for who in ["elev", "foresatt"] {
@@ -130,7 +130,7 @@ async fn pupils_and_guardians_are_refused_kindly_and_nothing_is_stored() {
     }
 }
 
-#[tokio::test]
+both!(every_state_changing_form_needs_the_csrf_token);
 async fn every_state_changing_form_needs_the_csrf_token() {
     let app = spawn().await;
     let (kari, kcsrf) = app.login("ansatt").await;
@@ -196,7 +196,7 @@ async fn every_state_changing_form_needs_the_csrf_token() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+both!(bad_input_gets_clear_messages_and_stores_nothing);
 async fn bad_input_gets_clear_messages_and_stores_nothing() {
     let app = spawn().await;
     let (kari, csrf) = app.login("ansatt").await;
@@ -268,7 +268,7 @@ async fn bad_input_gets_clear_messages_and_stores_nothing() {
     assert_eq!(app.case_count().await, before + 1);
 }
 
-#[tokio::test]
+both!(logins_are_throttled_after_repeated_failures);
 async fn logins_are_throttled_after_repeated_failures() {
     let app = spawn().await;
     let c = client();
@@ -322,7 +322,7 @@ async fn logins_are_throttled_after_repeated_failures() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+both!(sessions_end_at_logout_and_cookies_are_httponly);
 async fn sessions_end_at_logout_and_cookies_are_httponly() {
     let app = spawn().await;
     let c = client();

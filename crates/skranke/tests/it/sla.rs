@@ -39,7 +39,7 @@ async fn register(store: &Store, priority: Priority, at: Timestamp) -> skranke_s
         .unwrap()
 }
 
-#[tokio::test]
+both!(a_new_case_carries_its_deadlines);
 async fn a_new_case_carries_its_deadlines() {
     let app = spawn().await;
     let reg = oslo("2027-01-11T10:00");
@@ -56,7 +56,7 @@ async fn a_new_case_carries_its_deadlines() {
     assert!(!case.response_breached && !case.resolution_paused);
 }
 
-#[tokio::test]
+both!(escalations_are_recorded_once_delivered_and_caught_up_late);
 async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
     let app = spawn().await;
     let reg = oslo("2027-01-11T10:00");
@@ -169,7 +169,7 @@ async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
     );
 }
 
-#[tokio::test]
+both!(a_priority_change_escalates_in_the_same_transaction);
 async fn a_priority_change_escalates_in_the_same_transaction() {
     let app = spawn().await;
     let reg = oslo("2027-01-11T09:00");
@@ -201,21 +201,18 @@ async fn a_priority_change_escalates_in_the_same_transaction() {
     );
 }
 
-#[tokio::test]
+both!(failed_deliveries_are_retried_later);
 async fn failed_deliveries_are_retried_later() {
     let data = temp_dir("retry");
     let config = Config::default();
-    let sla = skranke_store::SlaSettings::from_config(&config).unwrap();
-    let store = Store::open_sqlite(&data.join("skranke.db"), sla)
-        .await
-        .unwrap();
+    let (store, db) = crate::support::TestDb::create(&data, &config).await;
     skranke::demo::seed(&store).await.unwrap();
     // A state that can only write log lines: in-app messages fail.
     let log_only = skranke_web::AppState::new(store.clone(), config.clone(), data.clone())
         .unwrap()
         .with_deliveries(vec![Box::new(skranke_web::notify::Log)]);
     let full = skranke_web::AppState::new(store.clone(), config, data.clone()).unwrap();
-    let app = spawn_state(full, store.clone(), data).await;
+    let app = spawn_state(full, store.clone(), data, db).await;
 
     let reg = oslo("2027-02-01T10:00");
     let case = register(&store, Priority::Critical, reg).await;
@@ -254,7 +251,7 @@ async fn failed_deliveries_are_retried_later() {
     assert_eq!(count().await, 1, "delivered once after the retry");
 }
 
-#[tokio::test]
+both!(agents_set_an_agreed_deadline_with_a_reason);
 async fn agents_set_an_agreed_deadline_with_a_reason() {
     let app = spawn().await;
     let (kari, kcsrf) = app.login("ansatt").await;
@@ -348,7 +345,7 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
     assert!(page.contains("id=\"agreed-deadline\""));
 }
 
-#[tokio::test]
+both!(the_queue_shows_clocks_and_sorts_by_the_nearest_deadline);
 async fn the_queue_shows_clocks_and_sorts_by_the_nearest_deadline() {
     let app = spawn().await;
     let (agent, _) = app.login("agent1").await;
@@ -381,7 +378,7 @@ async fn the_queue_shows_clocks_and_sorts_by_the_nearest_deadline() {
     assert!(dues.windows(2).all(|w| w[0] <= w[1]));
 }
 
-#[tokio::test]
+both!(the_case_page_and_api_show_both_clocks);
 async fn the_case_page_and_api_show_both_clocks() {
     let app = spawn().await;
     let (kari, kcsrf) = app.login("ansatt").await;

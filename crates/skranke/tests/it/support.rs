@@ -4,13 +4,127 @@ use skranke_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    /// The backend the current test runs against (set by `both!`).
+    pub static BACKEND: Backend;
+}
+
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| *b).unwrap_or(Backend::Sqlite)
+}
+
+/// The PostgreSQL server for tests, if any: CI sets it to the local server.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SKRANKE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh database for one test: a SQLite file in the data directory, or
+/// a schema of its own on the test PostgreSQL, dropped at the end.
+pub struct TestDb {
+    pub url: Option<String>,
+    schema: Option<String>,
+}
+
+impl TestDb {
+    pub async fn create(data: &std::path::Path, config: &Config) -> (Store, TestDb) {
+        let sla = skranke_store::SlaSettings::from_config(config).unwrap();
+        match backend() {
+            Backend::Sqlite => (
+                Store::open_sqlite(&data.join("skranke.db"), sla)
+                    .await
+                    .unwrap(),
+                TestDb {
+                    url: None,
+                    schema: None,
+                },
+            ),
+            Backend::Postgres => {
+                let base = postgres_url().expect("SKRANKE_TEST_POSTGRES_URL");
+                static N: AtomicU32 = AtomicU32::new(0);
+                let schema = format!(
+                    "t{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed)
+                );
+                let admin = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&base)
+                    .await
+                    .unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+                admin.close().await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                (
+                    Store::open_postgres(&url, sla).await.unwrap(),
+                    TestDb {
+                        url: Some(url),
+                        schema: Some(schema),
+                    },
+                )
+            }
+        }
+    }
+
+    /// The `--data`/`--database` arguments that point a `skranke` command at this database.
+    pub fn args(&self, data: &std::path::Path) -> Vec<String> {
+        let mut a = vec!["--data".to_owned(), data.display().to_string()];
+        if let Some(url) = &self.url {
+            a.push("--database".into());
+            a.push(url.clone());
+        }
+        a
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (Some(schema), Some(base)) = (self.schema.take(), postgres_url()) else {
+            return;
+        };
+        // Drop runs inside the test's runtime; drop the schema from a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(admin) = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&base)
+                    .await
+                {
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&admin)
+                            .await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 /// A running server on a random loopback port with demo data in a fresh
-/// data directory, removed when the test ends.
+/// data directory and database, removed when the test ends.
 pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub state: skranke_web::AppState,
     pub data: PathBuf,
+    pub db: TestDb,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -41,17 +155,19 @@ pub async fn spawn() -> TestApp {
 
 pub async fn spawn_with(config: Config) -> TestApp {
     let data = temp_dir("app");
-    let sla = skranke_store::SlaSettings::from_config(&config).unwrap();
-    let store = Store::open_sqlite(&data.join("skranke.db"), sla)
-        .await
-        .unwrap();
+    let (store, db) = TestDb::create(&data, &config).await;
     skranke::demo::seed(&store).await.unwrap();
     let state = skranke_web::AppState::new(store.clone(), config, data.clone()).unwrap();
-    spawn_state(state, store, data).await
+    spawn_state(state, store, data, db).await
 }
 
 /// Serves a prepared state (tests that choose its deliveries).
-pub async fn spawn_state(state: skranke_web::AppState, store: Store, data: PathBuf) -> TestApp {
+pub async fn spawn_state(
+    state: skranke_web::AppState,
+    store: Store,
+    data: PathBuf,
+    db: TestDb,
+) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -63,6 +179,7 @@ pub async fn spawn_state(state: skranke_web::AppState, store: Store, data: PathB
         store,
         state,
         data,
+        db,
         shutdown: Some(tx),
     }
 }
