@@ -149,6 +149,8 @@ pub struct Amount {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Unit {
+    /// For tests and drills; the service description uses minutes and up.
+    Seconds,
     Minutes,
     Hours,
     Days,
@@ -163,6 +165,7 @@ impl Amount {
     pub fn seconds(self, day_seconds: i64) -> i64 {
         let v = i64::from(self.value);
         match self.unit {
+            Unit::Seconds => v,
             Unit::Minutes => v * 60,
             Unit::Hours => v * 3600,
             Unit::Days => v * day_seconds,
@@ -173,6 +176,7 @@ impl Amount {
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unit = match self.unit {
+            Unit::Seconds => "s",
             Unit::Minutes => "min",
             Unit::Hours => "h",
             Unit::Days => "days",
@@ -194,12 +198,13 @@ impl FromStr for Amount {
             .parse()
             .map_err(|_| format!("`{s}` does not start with a whole number"))?;
         let unit = match unit.trim() {
+            "s" | "sec" | "secs" | "second" | "seconds" | "sekund" | "sekunder" => Unit::Seconds,
             "m" | "min" | "mins" | "minute" | "minutes" | "minutt" | "minutter" => Unit::Minutes,
             "h" | "hour" | "hours" | "time" | "timer" => Unit::Hours,
             "d" | "day" | "days" | "dag" | "dager" => Unit::Days,
             other => {
                 return Err(format!(
-                    "`{other}` is not a unit; use min, h or days (as in \"15 min\")"
+                    "`{other}` is not a unit; use s, min, h or days (as in \"15 min\")"
                 ));
             }
         };

@@ -50,6 +50,10 @@ pub struct EscalationRow {
     pub late: bool,
 }
 
+const OUTBOX_SELECT: &str = "SELECT o.id, o.channel, o.recipient, o.user_id, o.idempotency_key, o.attempts, \
+     o.case_id, c.number, c.title, c.priority, e.clock, e.level, e.reached_at, e.late \
+     FROM outbox o JOIN escalations e ON e.id = o.escalation_id JOIN cases c ON c.id = o.case_id";
+
 /// A message waiting in the outbox, with what its text is made from.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxItem {
@@ -226,16 +230,68 @@ impl Store {
         Ok(recorded)
     }
 
+    /// Messages waiting for delivery (leased or not), for inspection.
     pub async fn pending_outbox(
         &self,
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<OutboxItem>, StoreError> {
-        Ok(self.reader().all(q("SELECT o.id, o.channel, o.recipient, o.user_id, o.idempotency_key, o.attempts, o.case_id, \
-             c.number, c.title, c.priority, e.clock, e.level, e.reached_at, e.late \
-             FROM outbox o JOIN escalations e ON e.id = o.escalation_id JOIN cases c ON c.id = o.case_id \
-             WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.next_attempt_at, o.id LIMIT $2",).bind(ms(now)).bind(limit))
-        .await?)
+        let mut q = q(OUTBOX_SELECT);
+        q.push(" WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ")
+            .push_bind(ms(now));
+        q.push(" ORDER BY o.next_attempt_at, o.id LIMIT ")
+            .push_bind(limit);
+        Ok(self.reader().all(q).await?)
+    }
+
+    /// Leases up to `limit` deliverable messages to `owner` until `now +
+    /// lease`. On PostgreSQL rows another instance holds are skipped
+    /// (`FOR UPDATE SKIP LOCKED`); an expired lease (its instance died) is
+    /// taken over, so a message is delivered at least once and, for the
+    /// in-app list, exactly once.
+    pub async fn claim_outbox(
+        &self,
+        owner: &str,
+        now: Timestamp,
+        lease: jiff::SignedDuration,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let mut tx = self.begin().await?;
+        let lock = if tx.is_postgres() {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let ids: Vec<i64> = tx
+            .scalars(
+                q(format!(
+                    "UPDATE outbox SET leased_by = $1, lease_until = $2 WHERE id IN (\
+                     SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $3 \
+                     AND (lease_until IS NULL OR lease_until <= $3) \
+                     ORDER BY next_attempt_at, id LIMIT $4{lock}) RETURNING id"
+                ))
+                .bind(owner)
+                .bind(ms(now + lease))
+                .bind(ms(now))
+                .bind(limit),
+            )
+            .await?;
+        let items = if ids.is_empty() {
+            Vec::new()
+        } else {
+            let mut q = q(OUTBOX_SELECT);
+            q.push(" WHERE o.id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.push_bind(*id);
+            }
+            q.push(") ORDER BY o.next_attempt_at, o.id");
+            tx.all(q).await?
+        };
+        tx.commit().await?;
+        Ok(items)
     }
 
     /// Delivers an in-app notification: the list entry and the outbox mark
@@ -326,11 +382,12 @@ async fn mark(
     retry_at: Option<Timestamp>,
 ) -> Result<(), StoreError> {
     let q = match retry_at {
-        None => q("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1 WHERE id = $2")
+        None => q("UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, lease_until = NULL WHERE id = $2")
             .bind(ms(now))
             .bind(id),
         Some(at) => q(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, lease_until = NULL \
+             WHERE id = $3",
         )
         .bind(error)
         .bind(ms(at))

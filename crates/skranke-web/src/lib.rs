@@ -32,6 +32,8 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub store: Store,
+    /// This process among several on one database (outbox leases).
+    pub instance: String,
     pub deliveries: Vec<Box<dyn notify::Delivery>>,
     pub config: Config,
     pub hours: OpeningHours,
@@ -57,6 +59,7 @@ impl AppState {
         views::set_display_zone(hours.tz.clone());
         Ok(AppState(Arc::new(Inner {
             store,
+            instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
             deliveries: notify::default_deliveries(),
             config,
             hours,

@@ -115,7 +115,10 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport,
         }
     }
     loop {
-        let items = state.store.pending_outbox(now, 200).await?;
+        let items = state
+            .store
+            .claim_outbox(&state.instance, now, SignedDuration::from_secs(60), 200)
+            .await?;
         for item in &items {
             let text = texts::escalation_text(&state.config, item);
             let result = match state

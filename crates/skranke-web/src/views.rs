@@ -183,6 +183,7 @@ pub fn priority_infos(config: &Config) -> Vec<PriorityInfo> {
 fn amount_nb(a: skranke_core::config::Amount) -> String {
     use skranke_core::config::Unit;
     let (one, many) = match a.unit {
+        Unit::Seconds => ("sekund", "sekunder"),
         Unit::Minutes => ("minutt", "min"),
         Unit::Hours => ("time", "timer"),
         Unit::Days => ("dag", "dager"),
