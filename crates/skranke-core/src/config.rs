@@ -457,10 +457,28 @@ fn parse_hours(s: &str) -> Result<Vec<(Time, Time)>, String> {
 }
 
 impl Config {
+    /// Parses a TOML file's text. Tables keyed by priority or weekday are
+    /// merged with the defaults, so a file that changes one priority's
+    /// targets or one day's hours leaves the others as shipped.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let defaults = Config::default();
+        for (p, d) in defaults.priorities {
+            config.priorities.entry(p).or_insert(d);
+        }
+        for (p, d) in defaults.escalation.thresholds {
+            config.escalation.thresholds.entry(p).or_insert(d);
+        }
+        for (day, d) in defaults.calendar.opening_hours {
+            config.calendar.opening_hours.entry(day).or_insert(d);
+        }
+        Ok(config)
+    }
+
     /// Parses a TOML file's text and checks it; warnings come back with the config.
     pub fn from_toml(text: &str) -> Result<(Config, Vec<Finding>), ConfigError> {
-        let config: Config =
-            toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let config = Config::parse(text)?;
         let report = config.check();
         if report.errors.is_empty() {
             Ok((config, report.warnings))
@@ -676,6 +694,25 @@ mod tests {
             report.warnings[0].field,
             "escalation.thresholds.low.resolution"
         );
+    }
+
+    #[test]
+    fn partial_tables_keep_the_other_defaults() {
+        let (c, _) = Config::from_toml(
+            "[priorities.critical]\nresponse = \"10 min\"\nresolution = \"1 h\"\nresponse_calendar = \"business\"\n\
+             resolution_calendar = \"always\"\ndefinition = \"x\"\n[calendar.opening_hours]\nfriday = \"08:00-14:00\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.priority(Priority::Critical).response,
+            Amount::new(10, Unit::Minutes)
+        );
+        assert_eq!(
+            c.priority(Priority::Low),
+            Config::default().priority(Priority::Low)
+        );
+        assert_eq!(c.calendar.opening_hours["monday"], "08:00-15:30");
+        assert_eq!(c.calendar.opening_hours["friday"], "08:00-14:00");
     }
 
     #[test]

@@ -28,3 +28,11 @@ pub(crate) fn ms(t: jiff::Timestamp) -> i64 {
 pub fn from_ms(ms: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
+
+impl Store {
+    /// A `SELECT COUNT(*) …` for tests and checks; the text is the caller's.
+    #[doc(hidden)]
+    pub async fn count_for_test(&self, sql: &'static str) -> i64 {
+        self.reader().scalar(query::q(sql)).await.unwrap_or(-1)
+    }
+}

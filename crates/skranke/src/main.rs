@@ -353,8 +353,7 @@ fn config_check(file: Option<&Path>) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            toml::from_str::<Config>(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         }
         None => Config::default(),
     };

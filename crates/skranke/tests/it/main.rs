@@ -33,6 +33,7 @@ mod api;
 mod browser;
 mod cli;
 mod flows;
+mod multi;
 mod security;
 mod sla;
 mod support;
