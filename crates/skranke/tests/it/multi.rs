@@ -40,15 +40,14 @@ impl Drop for Instance {
     }
 }
 
-fn skranke(db: &[String], config: &std::path::Path) -> Command {
+fn skranke(config: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_skranke"));
     c.env("RUST_LOG", "error").env("SKRANKE_CONFIG", config);
-    let _ = db;
     c
 }
 
 fn start(db: &[String], config: &std::path::Path) -> Instance {
-    let mut child = skranke(db, config)
+    let mut child = skranke(config)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(db)
         .stdout(Stdio::piped())
@@ -64,6 +63,8 @@ fn start(db: &[String], config: &std::path::Path) -> Instance {
             };
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("instance did not start");
 }
 
@@ -100,7 +101,7 @@ async fn two_instances() {
         ("agent1", "agent"),
         ("agent2", "agent"),
     ] {
-        run(skranke(&args_a, &config_path)
+        run(skranke(&config_path)
             .args(["user", "add"])
             .args(&args_a)
             .args([
@@ -115,7 +116,7 @@ async fn two_instances() {
             ])
             .env("SKRANKE_PASSWORD", "drill-passord-123"));
     }
-    let token = run(skranke(&args_a, &config_path)
+    let token = run(skranke(&config_path)
         .args(["token", "create"])
         .args(&args_a)
         .args(["--username", "kari"]))
