@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod db;
 mod error;
+mod export;
 mod models;
 mod orgs;
 mod query;

@@ -21,7 +21,12 @@ fn path_of(data_dir: &Path, key: &str) -> Option<PathBuf> {
 }
 
 pub async fn save(data_dir: &Path, bytes: &[u8]) -> std::io::Result<Stored> {
-    let key = crate::auth::generate_token();
+    save_as(data_dir, &crate::auth::generate_token(), bytes).await
+}
+
+/// Writes bytes under a given key (an import restoring a file).
+pub async fn save_as(data_dir: &Path, key: &str, bytes: &[u8]) -> std::io::Result<Stored> {
+    let key = key.to_owned();
     let path = path_of(data_dir, &key).ok_or_else(|| std::io::Error::other("bad key"))?;
     if let Some(dir) = path.parent() {
         tokio::fs::create_dir_all(dir).await?;

@@ -7,7 +7,7 @@ mod api;
 mod auth;
 mod casework;
 mod error;
-mod files;
+pub mod files;
 pub mod notify;
 mod pages;
 

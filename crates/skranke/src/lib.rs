@@ -2,3 +2,4 @@
 
 pub mod demo;
 pub mod sla_cli;
+pub mod transfer;

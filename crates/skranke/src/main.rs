@@ -3,6 +3,7 @@
 
 use skranke::demo;
 use skranke::sla_cli;
+use skranke::transfer;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -62,6 +63,22 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Write the whole installation (every table and attachment) as JSON lines.
+    Export {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Load an export into an empty database (e.g. SQLite → PostgreSQL).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Read from here instead of standard input.
+        #[arg(long)]
+        input: Option<PathBuf>,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -202,6 +219,30 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
         Command::Sla { command } => sla(command),
+        Command::Export { data, output } => {
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let text = transfer::export(&store, &data.data).await?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Import { data, input } => {
+            let text = match input {
+                Some(path) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                None => std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?,
+            };
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let (rows, files) = transfer::import(&store, &data.data, &text).await?;
+            eprintln!(
+                "imported {rows} rows and {files} attachment files into the {} database",
+                store.backend()
+            );
+            Ok(())
+        }
         Command::Migrate { data } => {
             let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
             println!("{} database is migrated", store.backend());

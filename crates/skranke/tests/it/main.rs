@@ -37,3 +37,4 @@ mod multi;
 mod security;
 mod sla;
 mod support;
+mod transfer;
