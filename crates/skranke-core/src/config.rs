@@ -22,6 +22,15 @@ pub struct Config {
     pub priorities: BTreeMap<Priority, PriorityConfig>,
     pub escalation: EscalationConfig,
     pub sla: SlaConfig,
+    pub storage: StorageConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Where attachment files go; default `<data>/attachments`. Point
+    /// several instances at one shared directory.
+    pub attachments_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -396,6 +405,7 @@ impl Default for Config {
             priorities: default_priorities(),
             escalation: EscalationConfig::default(),
             sla: SlaConfig::default(),
+            storage: StorageConfig::default(),
         }
     }
 }

@@ -1,10 +1,68 @@
-//! Attachment bytes on disk under the data directory. The database holds
-//! the metadata; a file is written (and synced) before its row is committed,
-//! and removed again if the commit fails.
+//! Attachment bytes. The database holds the metadata; the bytes go through
+//! `FileStore`, whose one implementation today is a directory: the data
+//! directory's `attachments/` by default, or any directory (`[storage]
+//! attachments_dir`) such as a shared mount that several instances use.
+//! A file is written and synced before its row is committed, and removed
+//! again if the commit fails.
 
+use crate::notify::BoxFuture;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
+
+pub trait FileStore: Send + Sync {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>>;
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Vec<u8>>>;
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+}
+
+/// Files in a directory, two hex characters of fan-out.
+pub struct LocalDir {
+    root: PathBuf,
+}
+
+impl LocalDir {
+    pub fn new(root: impl Into<PathBuf>) -> LocalDir {
+        LocalDir { root: root.into() }
+    }
+
+    fn path_of(&self, key: &str) -> std::io::Result<PathBuf> {
+        // Keys are ours (hex), but never let one name a path outside the folder.
+        if key.len() < 3 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(std::io::Error::other("bad attachment key"));
+        }
+        Ok(self.root.join(&key[..2]).join(key))
+    }
+}
+
+impl FileStore for LocalDir {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
+        Box::pin(async move {
+            let path = self.path_of(key)?;
+            if let Some(dir) = path.parent() {
+                tokio::fs::create_dir_all(dir).await?;
+            }
+            let tmp = path.with_extension("tmp");
+            let mut f = tokio::fs::File::create(&tmp).await?;
+            f.write_all(bytes).await?;
+            f.sync_all().await?;
+            drop(f);
+            tokio::fs::rename(&tmp, &path).await
+        })
+    }
+
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Vec<u8>>> {
+        Box::pin(async move { tokio::fs::read(self.path_of(key)?).await })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Ok(path) = self.path_of(key) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+        })
+    }
+}
 
 pub struct Stored {
     pub key: String,
@@ -12,47 +70,15 @@ pub struct Stored {
     pub size: i64,
 }
 
-fn path_of(data_dir: &Path, key: &str) -> Option<PathBuf> {
-    // Keys are ours (hex), but never let one name a path outside the folder.
-    if key.len() < 3 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    Some(data_dir.join("attachments").join(&key[..2]).join(key))
-}
-
-pub async fn save(data_dir: &Path, bytes: &[u8]) -> std::io::Result<Stored> {
-    save_as(data_dir, &crate::auth::generate_token(), bytes).await
-}
-
-/// Writes bytes under a given key (an import restoring a file).
-pub async fn save_as(data_dir: &Path, key: &str, bytes: &[u8]) -> std::io::Result<Stored> {
-    let key = key.to_owned();
-    let path = path_of(data_dir, &key).ok_or_else(|| std::io::Error::other("bad key"))?;
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
-    }
-    let tmp = path.with_extension("tmp");
-    let mut f = tokio::fs::File::create(&tmp).await?;
-    f.write_all(bytes).await?;
-    f.sync_all().await?;
-    drop(f);
-    tokio::fs::rename(&tmp, &path).await?;
+/// Stores new bytes under a fresh random key.
+pub async fn save(files: &dyn FileStore, bytes: &[u8]) -> std::io::Result<Stored> {
+    let key = crate::auth::generate_token();
+    files.put(&key, bytes).await?;
     Ok(Stored {
         key,
         sha256: hex::encode(Sha256::digest(bytes)),
         size: bytes.len() as i64,
     })
-}
-
-pub async fn load(data_dir: &Path, key: &str) -> std::io::Result<Vec<u8>> {
-    let path = path_of(data_dir, key).ok_or_else(|| std::io::Error::other("bad key"))?;
-    tokio::fs::read(path).await
-}
-
-pub async fn remove(data_dir: &Path, key: &str) {
-    if let Some(path) = path_of(data_dir, key) {
-        let _ = tokio::fs::remove_file(path).await;
-    }
 }
 
 /// A file name safe to show and to put in a Content-Disposition header.

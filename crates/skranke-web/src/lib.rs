@@ -37,7 +37,7 @@ pub struct Inner {
     pub deliveries: Vec<Box<dyn notify::Delivery>>,
     pub config: Config,
     pub hours: OpeningHours,
-    pub data_dir: PathBuf,
+    pub files: Arc<dyn files::FileStore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -57,13 +57,14 @@ impl AppState {
                 .join("; ")
         })?;
         views::set_display_zone(hours.tz.clone());
+        let files = Arc::new(files::LocalDir::new(attachments_dir(&config, &data_dir)));
         Ok(AppState(Arc::new(Inner {
             store,
             instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
             deliveries: notify::default_deliveries(),
             config,
             hours,
-            data_dir,
+            files,
         })))
     }
 
@@ -84,6 +85,15 @@ impl AppState {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// Where attachments live: `[storage] attachments_dir`, else the data directory's.
+pub fn attachments_dir(config: &Config, data_dir: &std::path::Path) -> PathBuf {
+    config
+        .storage
+        .attachments_dir
+        .clone()
+        .unwrap_or_else(|| data_dir.join("attachments"))
 }
 
 /// The whole application: pages, API and static files, with the limits and

@@ -220,8 +220,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
         Command::Sla { command } => sla(command),
         Command::Export { data, output } => {
-            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
-            let text = transfer::export(&store, &data.data).await?;
+            let config = load_config(data.config.as_deref())?;
+            let store = open_store(&data, &config).await?;
+            let files = skranke_web::files::LocalDir::new(skranke_web::attachments_dir(
+                &config, &data.data,
+            ));
+            let text = transfer::export(&store, &files).await?;
             match output {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?,
@@ -235,8 +239,12 @@ async fn run(cli: Cli) -> Result<()> {
                     .with_context(|| format!("cannot read {}", path.display()))?,
                 None => std::io::read_to_string(std::io::stdin()).context("cannot read stdin")?,
             };
-            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
-            let (rows, files) = transfer::import(&store, &data.data, &text).await?;
+            let config = load_config(data.config.as_deref())?;
+            let store = open_store(&data, &config).await?;
+            let dir = skranke_web::files::LocalDir::new(skranke_web::attachments_dir(
+                &config, &data.data,
+            ));
+            let (rows, files) = transfer::import(&store, &dir, &text).await?;
             eprintln!(
                 "imported {rows} rows and {files} attachment files into the {} database",
                 store.backend()

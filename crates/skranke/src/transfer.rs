@@ -4,12 +4,12 @@
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value, json};
 use skranke_store::Store;
-use std::path::Path;
+use skranke_web::files::FileStore;
 
 const FORMAT: &str = "skranke-export";
 const VERSION: u64 = 1;
 
-pub async fn export(store: &Store, data_dir: &Path) -> Result<String> {
+pub async fn export(store: &Store, files: &dyn FileStore) -> Result<String> {
     let mut out = String::new();
     let mut line = |v: Value| {
         out.push_str(&v.to_string());
@@ -29,7 +29,8 @@ pub async fn export(store: &Store, data_dir: &Path) -> Result<String> {
         }
     }
     for key in keys {
-        let bytes = skranke_web::files::load(data_dir, &key)
+        let bytes = files
+            .get(&key)
             .await
             .with_context(|| format!("attachment file {key} is missing"))?;
         line(json!({"file": key, "hex": hex::encode(&bytes)}));
@@ -37,7 +38,7 @@ pub async fn export(store: &Store, data_dir: &Path) -> Result<String> {
     Ok(out)
 }
 
-pub async fn import(store: &Store, data_dir: &Path, text: &str) -> Result<(usize, usize)> {
+pub async fn import(store: &Store, files: &dyn FileStore, text: &str) -> Result<(usize, usize)> {
     let mut lines = text.lines().enumerate();
     let header: Value = match lines.next() {
         Some((_, l)) => serde_json::from_str(l).context("line 1: not JSON")?,
@@ -47,7 +48,7 @@ pub async fn import(store: &Store, data_dir: &Path, text: &str) -> Result<(usize
         bail!("line 1: not a {FORMAT} version {VERSION} file");
     }
     let mut tables: Vec<(String, Vec<Map<String, Value>>)> = Vec::new();
-    let mut files = Vec::new();
+    let mut blobs: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, l) in lines {
         let v: Value =
             serde_json::from_str(l).with_context(|| format!("line {}: not JSON", i + 1))?;
@@ -57,7 +58,7 @@ pub async fn import(store: &Store, data_dir: &Path, text: &str) -> Result<(usize
                 _ => tables.push((table.to_owned(), vec![row.clone()])),
             }
         } else if let (Some(key), Some(hex)) = (v["file"].as_str(), v["hex"].as_str()) {
-            files.push((
+            blobs.push((
                 key.to_owned(),
                 hex::decode(hex).with_context(|| format!("line {}: bad hex", i + 1))?,
             ));
@@ -67,8 +68,9 @@ pub async fn import(store: &Store, data_dir: &Path, text: &str) -> Result<(usize
     }
     // Files first: if the rows then fail, stray files harm nothing; the
     // reverse would leave attachments without their bytes.
-    for (key, bytes) in &files {
-        skranke_web::files::save_as(data_dir, key, bytes)
+    for (key, bytes) in &blobs {
+        files
+            .put(key, bytes)
             .await
             .with_context(|| format!("cannot write attachment {key}"))?;
     }
@@ -76,5 +78,5 @@ pub async fn import(store: &Store, data_dir: &Path, text: &str) -> Result<(usize
         .import_tables(&tables)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((rows, files.len()))
+    Ok((rows, blobs.len()))
 }

@@ -161,7 +161,7 @@ pub async fn add(
 ) -> Result<i64, WebError> {
     let mut attachments = Vec::new();
     if let Some((filename, content_type, bytes)) = file {
-        let stored = files::save(&state.data_dir, &bytes)
+        let stored = files::save(state.files.as_ref(), &bytes)
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?;
         attachments.push(NewAttachment {
@@ -191,7 +191,7 @@ pub async fn add(
         .await;
     if result.is_err() {
         for a in &attachments {
-            files::remove(&state.data_dir, &a.storage_key).await;
+            state.files.delete(&a.storage_key).await;
         }
     }
     Ok(result?)
@@ -312,7 +312,9 @@ pub async fn attachment(
     if !user.actor().may_read_case(requester) || (a.internal && !user.is_staff()) {
         return Err(WebError::NotFound);
     }
-    let bytes = files::load(&state.data_dir, &a.storage_key)
+    let bytes = state
+        .files
+        .get(&a.storage_key)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let ascii: String = a

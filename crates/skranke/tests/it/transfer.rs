@@ -157,7 +157,9 @@ async fn export_then_import_loses_nothing() {
     let case = target_store.case_by_number(&number).await.unwrap();
     let atts = target_store.attachments(case.id, true).await.unwrap();
     assert_eq!(atts.len(), 1);
-    let bytes = skranke_web::files::load(&target_dir, &atts[0].storage_key)
+    use skranke_web::files::FileStore;
+    let bytes = skranke_web::files::LocalDir::new(target_dir.join("attachments"))
+        .get(&atts[0].storage_key)
         .await
         .unwrap();
     assert_eq!(bytes, b"skjermbilde");
