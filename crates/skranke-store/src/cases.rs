@@ -219,7 +219,7 @@ impl Store {
         q.push(" WHERE 1 = 1");
         push_filter(&mut q, f);
         q.push(match f.sort {
-            CaseSort::Deadline => " ORDER BY c.next_due IS NULL, c.next_due, c.id",
+            CaseSort::Deadline => " ORDER BY c.next_due NULLS LAST, c.id",
             CaseSort::Newest => " ORDER BY c.registered_at DESC, c.id DESC",
             CaseSort::Oldest => " ORDER BY c.registered_at, c.id",
             CaseSort::Updated => " ORDER BY c.updated_at DESC, c.id DESC",
