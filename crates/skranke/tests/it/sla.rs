@@ -493,3 +493,34 @@ fn serve_catches_up_on_escalations_missed_while_down() {
     assert_eq!(undelivered, 0, "and delivered");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+both!(a_dead_instances_lease_is_taken_over);
+async fn a_dead_instances_lease_is_taken_over() {
+    let app = spawn().await;
+    let reg = oslo("2027-03-01T10:00");
+    let case = register(&app.store, Priority::Critical, reg).await;
+    let now = reg + SignedDuration::from_mins(16);
+    app.store.sweep_case(case.id, now).await.unwrap();
+    let lease = SignedDuration::from_secs(60);
+    // Instance A leases the messages and dies before delivering them.
+    let a = app.store.claim_outbox("a", now, lease, 1000).await.unwrap();
+    assert!(a.iter().any(|i| i.case_id == case.id));
+    // Instance B does not get them while A's lease runs…
+    let b = app
+        .store
+        .claim_outbox("b", now + SignedDuration::from_secs(30), lease, 1000)
+        .await
+        .unwrap();
+    assert!(b.iter().all(|i| i.case_id != case.id));
+    // …and takes them over once it has run out.
+    let b = app
+        .store
+        .claim_outbox("b", now + SignedDuration::from_secs(61), lease, 1000)
+        .await
+        .unwrap();
+    let mine: Vec<_> = b.iter().filter(|i| i.case_id == case.id).collect();
+    assert_eq!(
+        mine.len(),
+        a.iter().filter(|i| i.case_id == case.id).count()
+    );
+}
