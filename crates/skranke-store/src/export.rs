@@ -237,7 +237,53 @@ macro_rules! read_rows {
     }};
 }
 
+/// The tables and columns an export carries.
+pub fn exported_columns() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>>
+{
+    TABLES
+        .iter()
+        .map(|(t, cols)| {
+            (
+                (*t).to_owned(),
+                cols.iter().map(|c| c.0.to_owned()).collect(),
+            )
+        })
+        .collect()
+}
+
 impl Store {
+    /// The tables and columns the database has (migrations' bookkeeping aside),
+    /// to check that an export misses nothing.
+    pub async fn schema_columns(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>, StoreError>
+    {
+        let pairs: Vec<(String, String)> = match &self.pools {
+            Pools::Sqlite { read, .. } => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\' AND m.name NOT LIKE 'sqlite%'",
+                )
+                .fetch_all(read)
+                .await?
+            }
+            Pools::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        let mut out =
+            std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+        for (t, c) in pairs {
+            out.entry(t).or_default().insert(c);
+        }
+        Ok(out)
+    }
+
     /// Every table's rows, in the order they can be imported.
     pub async fn export_tables(
         &self,

@@ -17,6 +17,7 @@ mod users;
 pub use cases::{CaseChanges, CaseFilter, CaseSort, CreateCase, NewAttachment, Queue};
 pub use db::Store;
 pub use error::StoreError;
+pub use export::exported_columns;
 pub use models::*;
 pub use sla::{EscalationRow, Notification, OutboxItem, SlaSettings};
 pub use users::NewUser;

@@ -173,3 +173,15 @@ async fn export_then_import_loses_nothing() {
     drop(target_db);
     let _ = std::fs::remove_dir_all(target_dir);
 }
+
+both!(exports_cover_every_table_and_column);
+async fn exports_cover_every_table_and_column() {
+    let app = spawn().await;
+    let schema = app.store.schema_columns().await.unwrap();
+    assert!(schema.contains_key("cases") && schema["cases"].contains("next_escalation_at"));
+    assert_eq!(
+        skranke_store::exported_columns(),
+        schema,
+        "a migration added a table or column that export/import does not carry"
+    );
+}
