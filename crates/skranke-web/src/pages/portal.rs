@@ -19,6 +19,7 @@ pub async fn home(
 ) -> Result<PortalPage, WebError> {
     let filter = CaseFilter {
         requester_id: Some(user.user.id),
+        sort: skranke_store::CaseSort::Newest,
         limit: 200,
         ..CaseFilter::default()
     };
