@@ -40,28 +40,26 @@ async fn requester_reports_agent_replies_and_resolves_requester_confirms() {
 
     let handler = app.store.user(case.handler_id.unwrap()).await.unwrap();
     let (agent, acsrf) = app.login(&handler.username).await;
-    let r = agent
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = app
+        .reply(
+            &agent,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", acsrf.clone())
                 .text("body", "Har du prøvd å slå den av og på?"),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = agent
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = app
+        .reply(
+            &agent,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", acsrf.clone())
                 .text("body", "Hemmelig notat")
                 .text("internal", "on"),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = app.store.case_by_number(&number).await.unwrap();
     assert_eq!(
@@ -358,17 +356,16 @@ async fn attachments_are_stored_and_served_as_downloads() {
         .file_name("skjerm bilde.html")
         .mime_str("text/html")
         .unwrap();
-    let r = kari
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = app
+        .reply(
+            &kari,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", csrf.clone())
                 .text("body", "Se vedlegg")
                 .part("attachment", part),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = app.store.case_by_number(&number).await.unwrap();
     let atts = app.store.attachments(case.id, true).await.unwrap();
@@ -409,17 +406,16 @@ async fn oversized_attachments_are_refused_and_nothing_is_kept() {
     let (kari, csrf) = app.login("ansatt").await;
     let number = app.report(&kari, &csrf, "Stort vedlegg").await;
     let part = reqwest::multipart::Part::bytes(vec![b'x'; 200 * 1024]).file_name("stor.bin");
-    let r = kari
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = app
+        .reply(
+            &kari,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", csrf.clone())
                 .text("body", "stor")
                 .part("attachment", part),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let case = app.store.case_by_number(&number).await.unwrap();
     assert!(app.store.messages(case.id, true).await.unwrap().is_empty());

@@ -24,16 +24,15 @@ async fn requesters_cannot_read_list_or_reply_to_each_others_cases() {
     );
     let (_, list) = app.get(&ola, "/portal").await;
     assert!(!list.contains(&number));
-    let r = ola
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = app
+        .reply(
+            &ola,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", ocsrf.clone())
                 .text("body", "inn på andres sak"),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = app
         .post(
@@ -158,12 +157,13 @@ async fn every_state_changing_form_needs_the_csrf_token() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.case_count().await, before);
-    let r = kari
-        .post(app.url(&format!("/cases/{number}/messages")))
-        .multipart(reqwest::multipart::Form::new().text("body", "uten token"))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .reply(
+            &kari,
+            &number,
+            reqwest::multipart::Form::new().text("body", "uten token"),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     let (admin, _) = app.login("admin").await;

@@ -214,6 +214,20 @@ impl TestApp {
         c.post(self.url(path)).form(form).send().await.unwrap()
     }
 
+    /// Posts the case page's reply form (multipart: text, flag, file).
+    pub async fn reply(
+        &self,
+        c: &Client,
+        number: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        c.post(self.url(&format!("/cases/{number}/messages")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Logs in with the demo password; returns the client and the session's CSRF token.
     pub async fn login(&self, username: &str) -> (Client, String) {
         let c = client();

@@ -75,17 +75,16 @@ async fn export_then_import_loses_nothing() {
     let (kari, csrf) = src.login("ansatt").await;
     let number = src.report(&kari, &csrf, "Med vedlegg").await;
     let part = reqwest::multipart::Part::bytes(b"skjermbilde".to_vec()).file_name("bilde.png");
-    let r = kari
-        .post(src.url(&format!("/cases/{number}/messages")))
-        .multipart(
+    let r = src
+        .reply(
+            &kari,
+            &number,
             reqwest::multipart::Form::new()
                 .text("csrf", csrf.clone())
                 .text("body", "Se vedlegg")
                 .part("attachment", part),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
     // Escalations and notifications too: the demo's cases are days old.
     skranke_web::notify::sweep_once(&src.state, jiff::Timestamp::now())
