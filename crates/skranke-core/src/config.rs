@@ -423,6 +423,15 @@ impl fmt::Display for Finding {
     }
 }
 
+/// Findings as one line: `field: message; field: message`.
+pub fn describe(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
     pub errors: Vec<Finding>,
@@ -433,7 +442,7 @@ pub struct Report {
 pub enum ConfigError {
     #[error("{0}")]
     Syntax(String),
-    #[error("{}", .0.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("{}", describe(&.0.errors))]
     Invalid(Report),
 }
 

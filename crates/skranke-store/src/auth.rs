@@ -1,7 +1,7 @@
 //! Sessions, API tokens and login throttling. Only hashes of secrets are stored.
 
 use crate::query::q;
-use crate::users::USER_SELECT;
+use crate::users::{USER_COLUMNS, USER_JOINS};
 use crate::{SessionUser, Store, StoreError, User, ms};
 use jiff::Timestamp;
 
@@ -24,19 +24,24 @@ impl Store {
         Ok(())
     }
 
+    /// The active user of an unexpired session, in one query: this runs on
+    /// every page request.
     pub async fn session_user(
         &self,
         id_hash: &str,
         now: Timestamp,
     ) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(i64, String)> = self.reader().opt(q("SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",).bind(id_hash).bind(ms(now)))
-        .await?;
-        let Some((user_id, csrf_token)) = row else {
-            return Ok(None);
-        };
-        let user = self.user(user_id).await?;
-        Ok(Some(SessionUser { user, csrf_token }))
+        Ok(self
+            .reader()
+            .opt(
+                q(format!(
+                    "{USER_COLUMNS}, s.csrf_token FROM users u JOIN sessions s ON s.user_id = u.id {USER_JOINS} \
+                     WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = TRUE"
+                ))
+                .bind(id_hash)
+                .bind(ms(now)),
+            )
+            .await?)
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -65,7 +70,7 @@ impl Store {
     /// a write per API call would put the single writer on every read path.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         Ok(self.reader().opt(q(format!(
-            "{USER_SELECT} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = $1 AND u.active = TRUE"
+            "{USER_COLUMNS} FROM users u {USER_JOINS} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = $1 AND u.active = TRUE"
         )).bind(token_hash))
         .await?)
     }

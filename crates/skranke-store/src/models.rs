@@ -137,8 +137,9 @@ pub struct HistoryEntry {
 }
 
 /// A user as authenticated by a session, with the session's CSRF token.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionUser {
+    #[sqlx(flatten)]
     pub user: User,
     pub csrf_token: String,
 }

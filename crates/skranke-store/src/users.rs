@@ -4,10 +4,11 @@ use jiff::Timestamp;
 use skranke_core::UserKind;
 
 /// The SELECT that every `User` is read with.
-pub(crate) const USER_SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
-    u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active \
-    FROM users u LEFT JOIN organizations o ON o.id = u.org_id LEFT JOIN units un ON un.id = u.unit_id \
-    LEFT JOIN teams t ON t.id = u.team_id";
+pub(crate) const USER_COLUMNS: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
+    u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active";
+/// The joins that give a user the names of their organization, unit and team.
+pub(crate) const USER_JOINS: &str = "LEFT JOIN organizations o ON o.id = u.org_id \
+    LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN teams t ON t.id = u.team_id";
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -60,7 +61,12 @@ impl Store {
 
     pub async fn user(&self, id: i64) -> Result<User, StoreError> {
         self.reader()
-            .opt(q(format!("{USER_SELECT} WHERE u.id = $1")).bind(id))
+            .opt(
+                q(format!(
+                    "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.id = $1"
+                ))
+                .bind(id),
+            )
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -72,7 +78,12 @@ impl Store {
     ) -> Result<Option<(User, Option<String>)>, StoreError> {
         let user: Option<User> = self
             .reader()
-            .opt(q(format!("{USER_SELECT} WHERE u.username = $1")).bind(username))
+            .opt(
+                q(format!(
+                    "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.username = $1"
+                ))
+                .bind(username),
+            )
             .await?;
         let Some(user) = user else { return Ok(None) };
         let hash: Option<String> = self
@@ -84,7 +95,12 @@ impl Store {
 
     pub async fn user_by_username(&self, username: &str) -> Result<User, StoreError> {
         self.reader()
-            .opt(q(format!("{USER_SELECT} WHERE u.username = $1")).bind(username))
+            .opt(
+                q(format!(
+                    "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.username = $1"
+                ))
+                .bind(username),
+            )
             .await?
             .ok_or(StoreError::NotFound)
     }
@@ -92,7 +108,9 @@ impl Store {
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
         Ok(self
             .reader()
-            .all(q(format!("{USER_SELECT} ORDER BY u.kind, u.username")))
+            .all(q(format!(
+                "{USER_COLUMNS} FROM users u {USER_JOINS} ORDER BY u.kind, u.username"
+            )))
             .await?)
     }
 
@@ -100,7 +118,7 @@ impl Store {
         Ok(self
             .reader()
             .all(q(format!(
-                "{USER_SELECT} WHERE u.kind = 'agent' AND u.active = TRUE ORDER BY u.full_name"
+                "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.kind = 'agent' AND u.active = TRUE ORDER BY u.full_name"
             )))
             .await?)
     }
@@ -109,7 +127,7 @@ impl Store {
     pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>, StoreError> {
         let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
         Ok(self.reader().all(q(format!(
-            "{USER_SELECT} WHERE u.active = TRUE AND (lower(u.full_name) LIKE $1 ESCAPE '\\' \
+            "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.active = TRUE AND (lower(u.full_name) LIKE $1 ESCAPE '\\' \
              OR lower(u.username) LIKE $1 ESCAPE '\\' OR u.email LIKE $1 ESCAPE '\\') \
              ORDER BY u.full_name LIMIT $2"
         )).bind(pattern).bind(limit))

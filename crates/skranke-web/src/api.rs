@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use skranke_core::{CaseKind, Channel, NewCaseInput, Priority, Status};
+use skranke_core::{Channel, NewCaseInput, Priority, Status};
 use skranke_store::{Case, CaseFilter, CaseSort, Message, Queue};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -286,7 +286,6 @@ async fn create_case(
         let e = &errors[0];
         WebError::invalid(e.field, e.code.to_string())
     })?;
-    let _: CaseKind = input.kind;
     let case = casework::register(&state, &user.0, &requester, input).await?;
     Ok((StatusCode::CREATED, Json(case.into())))
 }

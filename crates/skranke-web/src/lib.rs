@@ -49,13 +49,9 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Store, config: Config, data_dir: PathBuf) -> Result<AppState, String> {
-        let hours = config.opening_hours().map_err(|errors| {
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        let hours = config
+            .opening_hours()
+            .map_err(|errors| skranke_core::config::describe(&errors))?;
         views::set_display_zone(hours.tz.clone());
         let files = Arc::new(files::LocalDir::new(attachments_dir(&config, &data_dir)));
         Ok(AppState(Arc::new(Inner {

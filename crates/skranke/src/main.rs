@@ -174,16 +174,8 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
 
 /// The database named by `--database`, or the SQLite file in the data directory.
 async fn open_store(args: &DataArgs, config: &Config) -> Result<Store> {
-    let sla = skranke_store::SlaSettings::from_config(config).map_err(|errors| {
-        anyhow::anyhow!(
-            "{}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    })?;
+    let sla = skranke_store::SlaSettings::from_config(config)
+        .map_err(|errors| anyhow::anyhow!("{}", skranke_core::config::describe(&errors)))?;
     match args.database.as_deref() {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Store::open_postgres(url, sla)
@@ -343,16 +335,8 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 fn policy(config: &Config) -> Result<skranke_core::sla::SlaPolicy> {
-    skranke_core::sla::SlaPolicy::from_config(config).map_err(|errors| {
-        anyhow::anyhow!(
-            "{}",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        )
-    })
+    skranke_core::sla::SlaPolicy::from_config(config)
+        .map_err(|errors| anyhow::anyhow!("{}", skranke_core::config::describe(&errors)))
 }
 
 fn sla(command: SlaCommand) -> Result<()> {
