@@ -9,14 +9,7 @@ async fn api_case_lifecycle() {
     let app = spawn().await;
     let kari = app.token("ansatt").await;
     let agent = app.token("agent1").await;
-    let c = client();
-    let r = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&kari)
-        .json(&json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "computer_name": "PC-7", "priority": "high"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app.api(reqwest::Method::POST, "/api/v1/cases", &kari, Some(json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "computer_name": "PC-7", "priority": "high"}))).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let case: Value = r.json().await.unwrap();
     let number = case["number"].as_str().unwrap().to_owned();
@@ -33,19 +26,23 @@ async fn api_case_lifecycle() {
     assert_eq!(case["suggested_priority"], "high");
     assert_eq!(case["requester_username"], "ansatt");
 
-    let r = c
-        .get(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&kari)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{number}"),
+            &kari,
+            None,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let list: Value = c
-        .get(app.url("/api/v1/cases?per_page=200"))
-        .bearer_auth(&kari)
-        .send()
+    let list: Value = app
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/cases?per_page=200",
+            &kari,
+            None,
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -58,28 +55,32 @@ async fn api_case_lifecycle() {
     );
     assert_eq!(list["total"].as_i64().unwrap() as usize, items.len());
 
-    let r = c
-        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
-        .bearer_auth(&agent)
-        .json(&json!({"body": "Vi ser på det."}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{number}/messages"),
+            &agent,
+            Some(json!({"body": "Vi ser på det."})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = c
-        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
-        .bearer_auth(&agent)
-        .json(&json!({"body": "Internt", "internal": true}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{number}/messages"),
+            &agent,
+            Some(json!({"body": "Internt", "internal": true})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let msgs: Value = c
-        .get(app.url(&format!("/api/v1/cases/{number}/messages")))
-        .bearer_auth(&kari)
-        .send()
+    let msgs: Value = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{number}/messages"),
+            &kari,
+            None,
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -89,13 +90,14 @@ async fn api_case_lifecycle() {
         "requester sees no internal notes"
     );
 
-    let r = c
-        .patch(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&agent)
-        .json(&json!({"status": "resolved", "priority": "medium", "handler": "agent2"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &agent,
+            Some(json!({"status": "resolved", "priority": "medium", "handler": "agent2"})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let updated: Value = r.json().await.unwrap();
     assert_eq!(updated["status"], "resolved");
@@ -105,40 +107,45 @@ async fn api_case_lifecycle() {
     assert!(updated["resolved_at"].is_string());
 
     // A stale version is refused with 409.
-    let r = c
-        .patch(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&agent)
-        .json(&json!({"status": "closed", "version": 0}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &agent,
+            Some(json!({"status": "closed", "version": 0})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
     // Requesters cannot change status or write internal notes.
-    let r = c
-        .patch(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&kari)
-        .json(&json!({"status": "closed"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &kari,
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = c
-        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
-        .bearer_auth(&kari)
-        .json(&json!({"body": "x", "internal": true}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{number}/messages"),
+            &kari,
+            Some(json!({"body": "x", "internal": true})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Agents filter.
-    let list: Value = c
-        .get(app.url("/api/v1/cases?queue=open&priority=critical"))
-        .bearer_auth(&agent)
-        .send()
+    let list: Value = app
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/cases?queue=open&priority=critical",
+            &agent,
+            None,
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -182,20 +189,21 @@ async fn api_errors_are_problem_documents_naming_the_field() {
         ),
     ];
     for (body, field, status) in cases {
-        let r = c
-            .post(app.url("/api/v1/cases"))
-            .bearer_auth(&kari)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/cases",
+                &kari,
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(r.status().as_u16(), status, "{body}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["field"], field, "{body} → {p}");
         assert_eq!(p["status"], status);
     }
-    let r = c
+    let r = client()
         .post(app.url("/api/v1/cases"))
         .bearer_auth(&kari)
         .header("content-type", "application/json")
@@ -205,65 +213,68 @@ async fn api_errors_are_problem_documents_naming_the_field() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let big = "x".repeat(100 * 1024);
-    let r = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&kari)
-        .json(&json!({"title": "t", "description": big}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/cases",
+            &kari,
+            Some(json!({"title": "t", "description": big})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.case_count().await, before, "nothing was stored");
 
     let r = c.get(app.url("/api/v1/cases")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let r = c
-        .get(app.url("/api/v1/cases"))
-        .bearer_auth("not-a-token")
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(reqwest::Method::GET, "/api/v1/cases", "not-a-token", None)
+        .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // Another requester's case is a 404 over the API too.
     let ola = app.token("ansatt2").await;
-    let created: Value = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&kari)
-        .json(&json!({"title": "t", "description": "d"}))
-        .send()
+    let created: Value = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/cases",
+            &kari,
+            Some(json!({"title": "t", "description": "d"})),
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let number = created["number"].as_str().unwrap();
-    let r = c
-        .get(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&ola)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{number}"),
+            &ola,
+            None,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = c
-        .post(app.url(&format!("/api/v1/cases/{number}/messages")))
-        .bearer_auth(&ola)
-        .json(&json!({"body": "hei"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/cases/{number}/messages"),
+            &ola,
+            Some(json!({"body": "hei"})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // Pupils are refused over the API as well.
     let elev = app.token("elev").await;
-    let r = c
-        .post(app.url("/api/v1/cases"))
-        .bearer_auth(&elev)
-        .json(&json!({"title": "t", "description": "d"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/cases",
+            &elev,
+            Some(json!({"title": "t", "description": "d"})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let p: Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("skolen"));

@@ -388,12 +388,14 @@ async fn the_case_page_and_api_show_both_clocks() {
     assert!(page.contains("id=\"clocks\""));
     assert!(page.contains("Svartid") && page.contains("Løsningstid"));
     let token = app.token("agent1").await;
-    let v: serde_json::Value = crate::support::client()
-        .get(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&token)
-        .send()
+    let v: serde_json::Value = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{number}"),
+            &token,
+            None,
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -401,25 +403,27 @@ async fn the_case_page_and_api_show_both_clocks() {
     assert!(v["sla"]["resolution"]["due"].is_string());
     assert_eq!(v["sla"]["paused"], false);
     // Waiting for the requester pauses the resolution clock.
-    let r = crate::support::client()
-        .patch(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"status": "waiting_customer"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &token,
+            Some(serde_json::json!({"status": "waiting_customer"})),
+        )
+        .await;
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["sla"]["paused"], true);
     let (_, page) = app.get(&agent, &format!("/cases/{number}")).await;
     assert!(page.contains("På pause"), "paused clock shown as paused");
     // An agreed deadline over the API needs a reason.
-    let r = crate::support::client()
-        .patch(app.url(&format!("/api/v1/cases/{number}")))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"agreed_deadline": "2099-01-01T10:00:00Z"}))
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &token,
+            Some(serde_json::json!({"agreed_deadline": "2099-01-01T10:00:00Z"})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = r.json().await.unwrap();
     assert_eq!(p["field"], "agreed_deadline_reason");

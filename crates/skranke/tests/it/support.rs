@@ -214,6 +214,21 @@ impl TestApp {
         c.post(self.url(path)).form(form).send().await.unwrap()
     }
 
+    /// Calls the JSON API with a bearer token (and a JSON body, if any).
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut r = client().request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().await.unwrap()
+    }
+
     /// Posts the case page's reply form (multipart: text, flag, file).
     pub async fn reply(
         &self,
