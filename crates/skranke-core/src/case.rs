@@ -94,6 +94,12 @@ pub enum ValidationCode {
     Required,
     TooLong(usize),
     InvalidChars,
+    /// The acting person may not set this field.
+    NotAllowed,
+    /// An instant that may not lie before now.
+    InPast,
+    /// A handler must be an active agent.
+    NotActiveAgent,
 }
 
 impl fmt::Display for ValidationCode {
@@ -102,6 +108,9 @@ impl fmt::Display for ValidationCode {
             Self::Required => f.write_str("is required"),
             Self::TooLong(n) => write!(f, "is longer than {n} characters"),
             Self::InvalidChars => f.write_str("contains characters that are not allowed"),
+            Self::NotAllowed => f.write_str("may not be set by you"),
+            Self::InPast => f.write_str("lies before now"),
+            Self::NotActiveAgent => f.write_str("is not an active agent"),
         }
     }
 }
@@ -122,17 +131,22 @@ pub struct NewCaseInput {
     pub requester_username: String,
     pub computer_name: String,
     pub service_id: Option<i64>,
+    /// From `change::initial_priority`: the rule's suggestion, or an agent's choice.
     pub suggested_priority: Priority,
+    /// An agent chose the priority; a suggestion waits for the handler.
+    pub priority_confirmed: bool,
     pub channel: Channel,
+    /// An earlier, finished case this report follows up.
+    pub follows_id: Option<i64>,
 }
 
 impl NewCaseInput {
     pub fn validate(mut self) -> Result<Self, Vec<ValidationError>> {
         let mut errors = Vec::new();
-        self.title = self.title.trim().to_owned();
+        self.title = clean_line(&self.title);
         self.description = self.description.trim().to_owned();
         self.computer_name = self.computer_name.trim().to_owned();
-        self.requester_username = self.requester_username.trim().to_owned();
+        self.requester_username = clean_line(&self.requester_username);
         check_text("title", &self.title, true, TITLE_MAX, &mut errors);
         check_text(
             "description",
@@ -171,6 +185,27 @@ impl NewCaseInput {
             Err(errors)
         }
     }
+}
+
+/// Characters that reorder or hide text (bidirectional overrides,
+/// embeddings, isolates and marks): `r\u{202E}exe.txt` shows as `rtxt.exe`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A one-line text (a title, a file name, a name) as it is kept: control
+/// and bidirectional characters removed, line breaks and tabs turned into
+/// spaces, trimmed.
+pub fn clean_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\n' | '\r' | '\t') {
+            out.push(' ');
+        } else if !c.is_control() && !is_bidi_control(c) {
+            out.push(c);
+        }
+    }
+    out.trim().to_owned()
 }
 
 /// Checks a free-text field: required-ness, length in characters, and no
@@ -217,7 +252,9 @@ mod tests {
             computer_name: "PC-1234".into(),
             service_id: None,
             suggested_priority: Priority::Low,
+            priority_confirmed: false,
             channel: Channel::Web,
+            follows_id: None,
         }
     }
 
@@ -248,6 +285,15 @@ mod tests {
         let errs = bad.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "description", "computer_name"]);
+    }
+
+    #[test]
+    fn titles_lose_control_and_bidi_characters() {
+        let mut i = input();
+        i.title = " r\u{202E}exe.txt\nfalsk linje\u{0} ".into();
+        let v = i.validate().unwrap();
+        assert_eq!(v.title, "rexe.txt falsk linje");
+        assert_eq!(clean_line("\u{2066}a\u{2069}\tb\u{200F}"), "a b");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 pub mod assign;
 pub mod calendar;
 pub mod case;
+pub mod change;
 pub mod config;
+pub mod history;
 pub mod holidays;
 pub mod keys;
 pub mod priority;

@@ -89,8 +89,11 @@ impl SlaPolicy {
 /// What happened to a case, as far as the clocks care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
+    /// An agent's reply to the requester: meets the response clock.
     PublicReply,
     InternalNote,
+    /// The requester's own message: never meets the response clock.
+    RequesterMessage,
     Status(Status),
     Priority(Priority),
     /// An agreed resolution deadline (unix seconds).
@@ -441,7 +444,7 @@ impl Replay<'_> {
         let t = e.at;
         match e.kind {
             EventKind::PublicReply => self.meet(0, t),
-            EventKind::InternalNote => {}
+            EventKind::InternalNote | EventKind::RequesterMessage => {}
             EventKind::Priority(p) => {
                 self.priority = p;
                 self.terms_changed(0, t);

@@ -435,3 +435,30 @@ fn input_is_checked_with_field_paths() {
     assert_eq!(h.check(Some(reg + 9)).unwrap_err().field, "until");
     assert_eq!(h.check(None), Ok(reg + 10));
 }
+
+#[test]
+fn a_requesters_own_message_never_meets_the_response_clock() {
+    let reg = oslo("2026-12-01 09:00");
+    let h = case(
+        reg,
+        Priority::Medium,
+        vec![(oslo("2026-12-01 09:30"), EventKind::RequesterMessage)],
+    );
+    let o = replay(&policy(), &h, oslo("2026-12-01 13:00"));
+    assert_eq!(o.response.met_at, None);
+    assert!(
+        o.response.breached,
+        "3 h passed with no answer from the desk"
+    );
+    assert_eq!(o.response.escalations, vec![(1, oslo("2026-12-01 12:00"))]);
+    let answered = case(
+        reg,
+        Priority::Medium,
+        vec![
+            (oslo("2026-12-01 09:30"), EventKind::RequesterMessage),
+            (oslo("2026-12-01 10:00"), EventKind::PublicReply),
+        ],
+    );
+    let o = replay(&policy(), &answered, oslo("2026-12-01 13:00"));
+    assert_eq!(o.response.met_at, Some(oslo("2026-12-01 10:00")));
+}

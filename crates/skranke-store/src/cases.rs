@@ -3,10 +3,12 @@
 
 use crate::db::Tx;
 use crate::query::q;
-use crate::{Attachment, Case, HistoryEntry, Message, Store, StoreError, ms};
+use crate::{Attachment, Case, HistoryEntry, Message, Store, StoreError, from_ms, ms};
 use jiff::Timestamp;
 use skranke_core::assign::{Candidate, pick_handler};
-use skranke_core::{NewCaseInput, Priority, Status};
+use skranke_core::change::{Change, Decision, Person, Rules, decide, registration_events};
+use skranke_core::history::HistoryEvent;
+use skranke_core::{Actor, NewCaseInput, Priority, Status};
 
 const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
     r.full_name AS requester_name, r.email AS requester_email, o.name AS org_name, un.name AS unit_name, \
@@ -15,11 +17,11 @@ const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description
     c.team_id, t.name AS team_name, c.created_by, c.registered_at, c.updated_at, c.resolved_at, c.version, \
     c.response_due, c.resolution_due, c.response_met_at, c.resolution_met_at, c.response_breached, \
     c.resolution_breached, c.resolution_paused, c.paused_seconds, c.response_level, c.resolution_level, \
-    c.agreed_deadline, c.next_due, c.sla_synced_at \
+    c.agreed_deadline, c.next_due, c.sla_synced_at, c.follows_id, f.number AS follows_number \
     FROM cases c JOIN users r ON r.id = c.requester_id \
     LEFT JOIN organizations o ON o.id = c.org_id LEFT JOIN units un ON un.id = c.unit_id \
     LEFT JOIN services s ON s.id = c.service_id LEFT JOIN users h ON h.id = c.handler_id \
-    LEFT JOIN teams t ON t.id = c.team_id";
+    LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN cases f ON f.id = c.follows_id";
 
 const OPEN_STATUSES: &str = "('new', 'in_progress', 'waiting_customer', 'waiting_supplier')";
 
@@ -72,14 +74,37 @@ pub struct CaseFilter {
     pub offset: i64,
 }
 
-/// Changes an agent makes to a case. `expected_version` is the version the
-/// agent saw; a case changed since is refused rather than overwritten.
-#[derive(Debug, Clone, Default)]
-pub struct CaseChanges {
-    pub expected_version: Option<i64>,
-    pub status: Option<Status>,
-    pub priority: Option<Priority>,
-    pub handler: Option<Option<i64>>,
+/// A change to a case, as `skranke_core::change::decide` will judge it
+/// on the case as it is inside the transaction.
+#[derive(Debug, Clone)]
+pub struct ChangeCase<'a> {
+    pub case_id: i64,
+    pub actor: Actor,
+    pub change: Change,
+    pub based_on: BasedOn,
+    /// Files stored already, for a message.
+    pub attachments: &'a [NewAttachment],
+    pub now: Timestamp,
+}
+
+/// Which version of a case a change is based on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasedOn {
+    /// Whatever the case is now: a message, or a transition the rules
+    /// judge on the current state anyway.
+    Latest,
+    /// The version the client saw: a case changed since is refused rather
+    /// than overwritten.
+    Version(i64),
+    /// An edit whose client did not say which version it saw: refused.
+    Unknown,
+}
+
+/// A change as persisted: the case after it, and the message it stored.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub case: Case,
+    pub message_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,37 +116,42 @@ pub struct NewAttachment {
     pub sha256: String,
 }
 
-async fn history(
+/// Appends entries; those from the message get its id.
+async fn append_history(
     tx: &mut Tx,
     case_id: i64,
     at: Timestamp,
-    actor: Option<i64>,
-    field: &str,
-    old: Option<&str>,
-    new: Option<&str>,
+    events: &[HistoryEvent],
+    message_id: Option<i64>,
 ) -> Result<(), StoreError> {
-    tx.exec(q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)",).bind(case_id).bind(ms(at)).bind(actor).bind(field).bind(old).bind(new))
-    .await?;
+    for e in events {
+        tx.exec(
+            q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note, message_id) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(case_id)
+            .bind(ms(at))
+            .bind(e.by)
+            .bind(e.field.key())
+            .bind(&e.old)
+            .bind(&e.new)
+            .bind(&e.note)
+            .bind(message_id.filter(|_| e.from_message)),
+        )
+        .await?;
+    }
     Ok(())
 }
 
-async fn user_name(tx: &mut Tx, id: Option<i64>) -> Result<Option<String>, StoreError> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(tx
-        .scalar_opt(q("SELECT full_name FROM users WHERE id = $1").bind(id))
-        .await?)
-}
-
 /// The active agent to hand a new case to, and their team.
-async fn choose_handler(tx: &mut Tx) -> Result<Option<(i64, Option<i64>)>, StoreError> {
-    let rows: Vec<(i64, i64, i64, Option<i64>)> = tx.all(q(format!(
+async fn choose_handler(tx: &mut Tx) -> Result<Option<(Person, Option<i64>)>, StoreError> {
+    let rows: Vec<(i64, i64, i64, Option<i64>, String)> = tx.all(q(format!(
         "SELECT u.id, (SELECT COUNT(*) FROM cases c WHERE c.handler_id = u.id AND c.status IN {OPEN_STATUSES}), \
-         u.last_assigned_seq, u.team_id FROM users u WHERE u.kind = 'agent' AND u.active = TRUE"
+         u.last_assigned_seq, u.team_id, u.full_name FROM users u WHERE u.kind = 'agent' AND u.active = TRUE"
     )))
     .await?;
     let candidates: Vec<Candidate> = rows
         .iter()
-        .map(|&(user_id, open_cases, last_assigned, _)| Candidate {
+        .map(|&(user_id, open_cases, last_assigned, _, _)| Candidate {
             user_id,
             open_cases,
             last_assigned,
@@ -132,8 +162,10 @@ async fn choose_handler(tx: &mut Tx) -> Result<Option<(i64, Option<i64>)>, Store
     };
     tx.exec(q("UPDATE users SET last_assigned_seq = (SELECT MAX(last_assigned_seq) + 1 FROM users) WHERE id = $1",).bind(id))
     .await?;
-    let team = rows.iter().find(|r| r.0 == id).and_then(|r| r.3);
-    Ok(Some((id, team)))
+    Ok(rows
+        .into_iter()
+        .find(|r| r.0 == id)
+        .map(|(id, _, _, team, name)| (Person { id, name }, team)))
 }
 
 impl Store {
@@ -163,42 +195,34 @@ impl Store {
         let handler = choose_handler(&mut tx).await?;
         let input = &c.input;
         let now = ms(c.now);
-        let id: i64 = tx.scalar(q("INSERT INTO cases (number, kind, title, description, requester_id, org_id, unit_id, channel, \
-             requester_username, computer_name, service_id, priority, suggested_priority, status, handler_id, \
-             team_id, created_by, registered_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $14, $15, $16, $17, $18) RETURNING id",).bind(&number).bind(input.kind.key()).bind(&input.title).bind(&input.description).bind(c.requester_id).bind(org_id).bind(unit_id).bind(input.channel.key()).bind(&input.requester_username).bind(&input.computer_name).bind(input.service_id).bind(input.suggested_priority.key()).bind(input.suggested_priority.key()).bind(handler.map(|h| h.0)).bind(handler.and_then(|h| h.1)).bind(c.created_by).bind(now).bind(now))
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                StoreError::MissingReference("service")
+        let fk = |field: &'static str| {
+            move |e: sqlx::Error| match &e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::MissingReference(field)
+                }
+                _ => StoreError::from(e),
             }
-            _ => StoreError::Db(e),
-        })?;
-        let actor = Some(c.created_by);
-        history(&mut tx, id, c.now, actor, "created", None, Some(&number)).await?;
-        history(
-            &mut tx,
-            id,
-            c.now,
-            actor,
-            "priority",
-            None,
-            Some(input.suggested_priority.key()),
-        )
-        .await?;
-        let handler_name = user_name(&mut tx, handler.map(|h| h.0)).await?;
-        history(
-            &mut tx,
-            id,
-            c.now,
-            actor,
-            "handler",
-            None,
-            handler_name.as_deref(),
-        )
-        .await?;
+        };
+        let id: i64 = tx.scalar(q("INSERT INTO cases (number, kind, title, description, requester_id, org_id, unit_id, channel, \
+             requester_username, computer_name, service_id, priority, suggested_priority, priority_confirmed, status, \
+             handler_id, team_id, created_by, registered_at, updated_at, follows_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'new', $15, $16, $17, $18, $19, $20) RETURNING id",)
+            .bind(&number).bind(input.kind.key()).bind(&input.title).bind(&input.description).bind(c.requester_id)
+            .bind(org_id).bind(unit_id).bind(input.channel.key()).bind(&input.requester_username).bind(&input.computer_name)
+            .bind(input.service_id).bind(input.suggested_priority.key()).bind(input.suggested_priority.key())
+            .bind(input.priority_confirmed).bind(handler.as_ref().map(|h| h.0.id)).bind(handler.as_ref().and_then(|h| h.1))
+            .bind(c.created_by).bind(now).bind(now).bind(input.follows_id))
+        .await
+        .map_err(fk("service"))?;
+        let events = registration_events(
+            c.created_by,
+            &number,
+            input.suggested_priority,
+            handler.as_ref().map(|h| &h.0),
+        );
+        append_history(&mut tx, id, c.now, &events, None).await?;
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
-        let case = fetch_case(&mut tx, "c.id = $1", id).await?;
+        let case = fetch_case(&mut tx, id).await?;
         tx.commit().await?;
         Ok(case)
     }
@@ -233,99 +257,80 @@ impl Store {
         Ok((cases, total))
     }
 
-    /// Applies an agent's changes; each changed field gets a history entry.
-    pub async fn update_case(
+    /// Decides a change on the case as it is (locked), and persists the
+    /// decision (state, history, message and files, SLA state) in one
+    /// transaction, or nothing at all.
+    pub async fn change_case(
         &self,
-        case_id: i64,
-        actor: i64,
-        changes: &CaseChanges,
-        now: Timestamp,
-    ) -> Result<Case, StoreError> {
+        c: ChangeCase<'_>,
+        rules: &Rules,
+    ) -> Result<Changed, StoreError> {
         let mut tx = self.begin().await?;
-        tx.lock_case(case_id).await?;
-        apply_changes(&mut tx, case_id, actor, changes, now).await?;
-        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
-        let case = fetch_case(&mut tx, "c.id = $1", case_id).await?;
-        tx.commit().await?;
-        Ok(case)
-    }
-
-    /// Adds a reply or note with its attachments, and the status change it
-    /// implies, in one transaction. Returns the message id.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn add_message(
-        &self,
-        case_id: i64,
-        author: i64,
-        internal: bool,
-        body: &str,
-        attachments: &[NewAttachment],
-        status: Option<Status>,
-        now: Timestamp,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin().await?;
-        tx.lock_case(case_id).await?;
-        let message_id: i64 = tx.scalar(q("INSERT INTO messages (case_id, author_id, internal, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",).bind(case_id).bind(author).bind(internal).bind(body).bind(ms(now)))
-        .await?;
-        for a in attachments {
-            tx.exec(q("INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
-                 storage_key, sha256, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",).bind(case_id).bind(message_id).bind(author).bind(&a.filename).bind(&a.content_type).bind(a.size).bind(&a.storage_key).bind(&a.sha256).bind(internal).bind(ms(now)))
-            .await?;
+        tx.lock_case(c.case_id).await?;
+        let old = fetch_case(&mut tx, c.case_id).await?;
+        // A change is never dated before the case's last one (clocks of
+        // several instances may differ a little): history stays in order.
+        let now = c.now.max(from_ms(old.updated_at));
+        let Decision {
+            state,
+            events,
+            message,
+        } = decide(&old.state(), c.actor, c.change, rules, now).map_err(StoreError::Rejected)?;
+        // Who may do it and whether it is valid come first; then whether
+        // it is based on the case as it is.
+        match c.based_on {
+            BasedOn::Latest => {}
+            BasedOn::Version(v) if v == old.version => {}
+            BasedOn::Version(_) => return Err(StoreError::Conflict("version")),
+            BasedOn::Unknown => return Err(StoreError::VersionRequired),
         }
-        let field = if internal {
-            "internal_note"
-        } else {
-            "public_reply"
-        };
-        history(
-            &mut tx,
-            case_id,
-            now,
-            Some(author),
-            field,
-            None,
-            Some(&message_id.to_string()),
-        )
-        .await?;
-        let changes = CaseChanges {
-            status,
-            ..CaseChanges::default()
-        };
-        apply_changes(&mut tx, case_id, author, &changes, now).await?;
-        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
-        tx.commit().await?;
-        Ok(message_id)
-    }
-
-    /// Sets an agreed resolution deadline (avtalt frist) with its reason.
-    pub async fn set_agreed_deadline(
-        &self,
-        case_id: i64,
-        actor: i64,
-        deadline: Timestamp,
-        reason: &str,
-        expected_version: Option<i64>,
-        now: Timestamp,
-    ) -> Result<Case, StoreError> {
-        let mut tx = self.begin().await?;
-        tx.lock_case(case_id).await?;
-        let old = fetch_case(&mut tx, "c.id = $1", case_id).await?;
-        if expected_version.is_some_and(|v| v != old.version) {
-            return Err(StoreError::Conflict("version"));
+        if events.is_empty() {
+            return Ok(Changed {
+                case: old,
+                message_id: None,
+            });
         }
-        tx.exec(q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note) \
-             VALUES ($1, $2, $3, 'agreed_deadline', $4, $5, $6)",).bind(case_id).bind(ms(now)).bind(actor).bind(old.agreed_deadline.map(|d| d.to_string())).bind(ms(deadline).to_string()).bind(reason))
-        .await?;
+        let mut message_id = None;
+        if let Some((kind, body)) = &message {
+            let id: i64 = tx
+                .scalar(
+                    q("INSERT INTO messages (case_id, author_id, internal, kind, body, created_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                    .bind(c.case_id)
+                    .bind(c.actor.user_id)
+                    .bind(kind.is_internal())
+                    .bind(kind.field().key())
+                    .bind(body)
+                    .bind(ms(now)),
+                )
+                .await?;
+            for a in c.attachments {
+                tx.exec(q("INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
+                     storage_key, sha256, internal, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",)
+                    .bind(c.case_id).bind(id).bind(c.actor.user_id).bind(&a.filename).bind(&a.content_type)
+                    .bind(a.size).bind(&a.storage_key).bind(&a.sha256).bind(kind.is_internal()).bind(ms(now)))
+                .await?;
+            }
+            message_id = Some(id);
+        }
+        append_history(&mut tx, c.case_id, now, &events, message_id).await?;
         tx.exec(
-            q("UPDATE cases SET updated_at = $1, version = version + 1 WHERE id = $2")
-                .bind(ms(now))
-                .bind(case_id),
+            q("UPDATE cases SET status = $1, resolved_at = $2, priority = $3, priority_confirmed = $4, \
+               handler_id = $5, team_id = $6, updated_at = $7, version = version + 1 WHERE id = $8")
+            .bind(state.status.key())
+            .bind(state.resolved_at.map(ms))
+            .bind(state.priority.key())
+            .bind(state.priority_confirmed)
+            .bind(state.handler.as_ref().map(|h| h.id))
+            .bind(state.team)
+            .bind(ms(now))
+            .bind(c.case_id),
         )
         .await?;
-        crate::sla::sync(&mut tx, &self.sla, case_id, now).await?;
-        let case = fetch_case(&mut tx, "c.id = $1", case_id).await?;
+        crate::sla::sync(&mut tx, &self.sla, c.case_id, now).await?;
+        let case = fetch_case(&mut tx, c.case_id).await?;
         tx.commit().await?;
-        Ok(case)
+        Ok(Changed { case, message_id })
     }
 
     pub async fn messages(
@@ -333,7 +338,7 @@ impl Store {
         case_id: i64,
         include_internal: bool,
     ) -> Result<Vec<Message>, StoreError> {
-        Ok(self.reader().all(q("SELECT m.id, m.author_id, u.full_name AS author_name, m.internal, m.body, m.created_at \
+        Ok(self.reader().all(q("SELECT m.id, m.author_id, u.full_name AS author_name, m.internal, m.kind, m.body, m.created_at \
              FROM messages m JOIN users u ON u.id = m.author_id \
              WHERE m.case_id = $1 AND ($2 OR m.internal = FALSE) ORDER BY m.id",).bind(case_id).bind(include_internal))
         .await?)
@@ -365,107 +370,17 @@ impl Store {
     }
 
     pub async fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-        Ok(self.reader().all(q("SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note \
+        Ok(self.reader().all(q("SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note, \
+             (h.message_id IS NOT NULL) AS from_message \
              FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = $1 ORDER BY h.id",).bind(case_id))
         .await?)
     }
 }
 
-async fn fetch_case(tx: &mut Tx, cond: &'static str, id: i64) -> Result<Case, StoreError> {
-    tx.opt(q(format!("{CASE_SELECT} WHERE {cond}")).bind(id))
+async fn fetch_case(tx: &mut Tx, id: i64) -> Result<Case, StoreError> {
+    tx.opt(q(format!("{CASE_SELECT} WHERE c.id = $1")).bind(id))
         .await?
         .ok_or(StoreError::NotFound)
-}
-
-async fn apply_changes(
-    tx: &mut Tx,
-    case_id: i64,
-    actor: i64,
-    ch: &CaseChanges,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    let old = fetch_case(tx, "c.id = $1", case_id).await?;
-    if ch.expected_version.is_some_and(|v| v != old.version) {
-        return Err(StoreError::Conflict("version"));
-    }
-    let actor_id = Some(actor);
-    let mut status = old.status;
-    let mut resolved_at = old.resolved_at;
-    if let Some(new) = ch.status.filter(|s| *s != old.status) {
-        history(
-            tx,
-            case_id,
-            now,
-            actor_id,
-            "status",
-            Some(old.status.key()),
-            Some(new.key()),
-        )
-        .await?;
-        if new.is_finished() && old.status.is_open() {
-            resolved_at = Some(ms(now));
-        } else if new.is_open() {
-            resolved_at = None;
-        }
-        status = new;
-    }
-    let mut priority = old.priority;
-    let mut confirmed = old.priority_confirmed;
-    if let Some(new) = ch.priority {
-        if new != old.priority {
-            history(
-                tx,
-                case_id,
-                now,
-                actor_id,
-                "priority",
-                Some(old.priority.key()),
-                Some(new.key()),
-            )
-            .await?;
-        } else if !old.priority_confirmed {
-            history(
-                tx,
-                case_id,
-                now,
-                actor_id,
-                "priority_confirmed",
-                None,
-                Some(new.key()),
-            )
-            .await?;
-        }
-        priority = new;
-        confirmed = true;
-    }
-    let mut handler = old.handler_id;
-    let mut team = old.team_id;
-    if let Some(new) = ch.handler.filter(|h| *h != old.handler_id) {
-        team = match new {
-            Some(id) => {
-                let t: Option<Option<i64>> = tx.scalar_opt(q("SELECT team_id FROM users WHERE id = $1 AND kind = 'agent' AND active = TRUE",).bind(id))
-                .await?;
-                t.ok_or(StoreError::MissingReference("handler"))?
-            }
-            None => None,
-        };
-        let new_name = user_name(tx, new).await?;
-        history(
-            tx,
-            case_id,
-            now,
-            actor_id,
-            "handler",
-            old.handler_name.as_deref(),
-            new_name.as_deref(),
-        )
-        .await?;
-        handler = new;
-    }
-    tx.exec(q("UPDATE cases SET status = $1, resolved_at = $2, priority = $3, priority_confirmed = $4, handler_id = $5, \
-         team_id = $6, updated_at = $7, version = version + 1 WHERE id = $8",).bind(status.key()).bind(resolved_at).bind(priority.key()).bind(confirmed).bind(handler).bind(team).bind(ms(now)).bind(case_id))
-    .await?;
-    Ok(())
 }
 
 fn push_filter(q: &mut crate::query::Q, f: &CaseFilter) {

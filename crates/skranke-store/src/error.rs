@@ -7,15 +7,33 @@ pub enum StoreError {
     /// A uniqueness rule was broken; the string names the field.
     #[error("{0} is already taken")]
     Conflict(&'static str),
+    /// An edit must say which version of the case it is based on.
+    #[error("the version the change is based on is required")]
+    VersionRequired,
     /// A referenced row (organization, unit, team, service, user) does not exist.
     #[error("{0} does not exist")]
     MissingReference(&'static str),
+    /// No connection came free in time: the database is overloaded.
+    #[error("the database is busy")]
+    Busy,
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
+    /// The rules of change refused it; nothing was written.
+    #[error("{0}")]
+    Rejected(#[from] skranke_core::change::ChangeError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match e {
+            sqlx::Error::PoolTimedOut => StoreError::Busy,
+            e => StoreError::Db(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -23,7 +41,7 @@ impl StoreError {
     pub(crate) fn unique(e: sqlx::Error, field: &'static str) -> StoreError {
         match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(field),
-            _ => StoreError::Db(e),
+            _ => StoreError::from(e),
         }
     }
 }

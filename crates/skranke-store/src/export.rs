@@ -83,6 +83,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("sla_synced_at", I64),
             ("next_due", I64),
             ("next_escalation_at", I64),
+            ("follows_id", I64),
         ],
     ),
     (
@@ -92,6 +93,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("case_id", I64),
             ("author_id", I64),
             ("internal", Bool),
+            ("kind", Str),
             ("body", Str),
             ("created_at", I64),
         ],
@@ -123,6 +125,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("old_value", Str),
             ("new_value", Str),
             ("note", Str),
+            ("message_id", I64),
         ],
     ),
     (

@@ -14,7 +14,9 @@ mod query;
 mod sla;
 mod users;
 
-pub use cases::{CaseChanges, CaseFilter, CaseSort, CreateCase, NewAttachment, Queue};
+pub use cases::{
+    BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, CreateCase, NewAttachment, Queue,
+};
 pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;

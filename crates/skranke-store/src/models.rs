@@ -1,6 +1,7 @@
 //! Rows as the rest of Skranke sees them: domain enums, not strings.
 
 use serde::Serialize;
+use skranke_core::change::{CaseState, MessageKind, Person};
 use skranke_core::{CaseKind, Channel, Priority, Status, UserKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -100,6 +101,27 @@ pub struct Case {
     pub agreed_deadline: Option<i64>,
     pub next_due: Option<i64>,
     pub sla_synced_at: Option<i64>,
+    pub follows_id: Option<i64>,
+    pub follows_number: Option<String>,
+}
+
+impl Case {
+    /// The case as the rules of change see it.
+    pub fn state(&self) -> CaseState {
+        CaseState {
+            requester_id: self.requester_id,
+            status: self.status,
+            priority: self.priority,
+            priority_confirmed: self.priority_confirmed,
+            handler: self.handler_id.map(|id| Person {
+                id,
+                name: self.handler_name.clone().unwrap_or_default(),
+            }),
+            team: self.team_id,
+            resolved_at: self.resolved_at.map(crate::from_ms),
+            agreed_deadline: self.agreed_deadline.map(crate::from_ms),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -108,6 +130,8 @@ pub struct Message {
     pub author_id: i64,
     pub author_name: String,
     pub internal: bool,
+    #[sqlx(try_from = "String")]
+    pub kind: MessageKind,
     pub body: String,
     pub created_at: i64,
 }
@@ -134,6 +158,8 @@ pub struct HistoryEntry {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub note: Option<String>,
+    /// Recorded with a message, or caused by one.
+    pub from_message: bool,
 }
 
 /// A user as authenticated by a session, with the session's CSRF token.

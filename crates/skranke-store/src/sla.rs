@@ -6,11 +6,10 @@ use crate::db::Tx;
 use crate::query::q;
 use crate::{Store, StoreError, ms};
 use jiff::Timestamp;
+use skranke_core::Channel;
 use skranke_core::config::{Config, Contact, Finding};
-use skranke_core::sla::{
-    CaseHistory, ClockOutcome, Event, EventKind, SlaOutcome, SlaPolicy, replay,
-};
-use skranke_core::{Channel, Priority};
+use skranke_core::history::{self, HistoryField, StoredEntry};
+use skranke_core::sla::{CaseHistory, ClockOutcome, SlaOutcome, SlaPolicy, replay};
 
 /// What the store needs to keep SLA state: the engine's policy, and who
 /// hears about each escalation level.
@@ -91,35 +90,30 @@ async fn load_history(tx: &mut Tx, case_id: i64) -> Result<CaseHistory, StoreErr
     let (registered, channel): (i64, String) = tx
         .one(q("SELECT registered_at, channel FROM cases WHERE id = $1").bind(case_id))
         .await?;
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = tx.all(q("SELECT at, field, old_value, new_value FROM case_history WHERE case_id = $1 \
-         AND field IN ('status', 'priority', 'public_reply', 'internal_note', 'agreed_deadline') ORDER BY id",).bind(case_id))
-    .await?;
-    let corrupt = |what: &str| StoreError::Corrupt(format!("case {case_id}: {what}"));
-    let mut priority = None;
-    let mut events = Vec::with_capacity(rows.len());
-    for (at, field, old, new) in rows {
-        let new = new.unwrap_or_default();
-        let kind = match field.as_str() {
-            "priority" if old.is_none() && priority.is_none() => {
-                priority = Some(new.parse::<Priority>().map_err(|_| corrupt("priority"))?);
-                continue;
-            }
-            "priority" => EventKind::Priority(new.parse().map_err(|_| corrupt("priority"))?),
-            "status" => EventKind::Status(new.parse().map_err(|_| corrupt("status"))?),
-            "public_reply" => EventKind::PublicReply,
-            "internal_note" => EventKind::InternalNote,
-            _ => EventKind::AgreedDeadline(secs(
-                new.parse().map_err(|_| corrupt("agreed deadline"))?,
-            )),
-        };
-        events.push(Event { at: secs(at), kind });
+    let mut sql = q("SELECT at, field, old_value, new_value FROM case_history WHERE case_id = ");
+    sql.push_bind(case_id).push(" AND field IN (");
+    for (i, f) in HistoryField::SLA.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push_bind(f.key());
     }
-    Ok(CaseHistory {
-        registered_at: secs(registered),
-        priority: priority.ok_or_else(|| corrupt("no initial priority"))?,
-        channel: channel.parse::<Channel>().map_err(|_| corrupt("channel"))?,
-        events,
-    })
+    sql.push(") ORDER BY id");
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = tx.all(sql).await?;
+    let entries: Vec<StoredEntry> = rows
+        .into_iter()
+        .map(|(at, field, old, new)| StoredEntry {
+            at: secs(at),
+            field,
+            old,
+            new,
+        })
+        .collect();
+    let corrupt = |message: String| StoreError::Corrupt(format!("case {case_id}: {message}"));
+    let channel = channel
+        .parse::<Channel>()
+        .map_err(|_| corrupt(format!("unknown channel `{channel}`")))?;
+    history::case_history(secs(registered), channel, &entries).map_err(|e| corrupt(e.to_string()))
 }
 
 fn level(c: &ClockOutcome) -> i64 {

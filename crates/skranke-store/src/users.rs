@@ -170,7 +170,7 @@ impl Store {
                 sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                     StoreError::MissingReference("team")
                 }
-                _ => StoreError::Db(e),
+                _ => StoreError::from(e),
             })?;
         if n == 0 {
             return Err(StoreError::NotFound);

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::error::WebError;
 use skranke_core::{Actor, CaseNumber};
-use skranke_store::Case;
+use skranke_store::{Attachment, Case};
 
 /// The case with this number if the actor may read it. A requester asking
 /// for someone else's case gets `NotFound`, exactly as for a case that does
@@ -13,6 +13,21 @@ pub async fn readable_case(state: &AppState, actor: Actor, number: &str) -> Resu
     let case = state.store.case_by_number(&number.to_string()).await?;
     if actor.may_read_case(case.requester_id) {
         Ok(case)
+    } else {
+        Err(WebError::NotFound)
+    }
+}
+
+/// An attachment the actor may read: of a case they may read, and not of
+/// an internal note unless they are staff. Anything else is `NotFound`.
+pub async fn readable_attachment(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<Attachment, WebError> {
+    let (a, requester) = state.store.attachment(id).await?;
+    if actor.may_read_case(requester) && (!a.internal || actor.kind.is_staff()) {
+        Ok(a)
     } else {
         Err(WebError::NotFound)
     }

@@ -1,14 +1,15 @@
 //! What the portal, phone intake and the API share when they act on cases:
-//! the checks that come before the store is asked to write.
+//! registration, and every change through the one rule in
+//! `skranke_core::change`.
 
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{WebError, unknown_as};
 use crate::texts;
-use jiff::{SignedDuration, Timestamp};
-use skranke_core::case::{MESSAGE_MAX, ValidationError, check_text};
-use skranke_core::status::TransitionError;
-use skranke_core::{NewCaseInput, Priority, Status};
-use skranke_store::{Case, CaseChanges, CreateCase, User};
+use jiff::Timestamp;
+use skranke_core::case::ValidationError;
+use skranke_core::change::{Candidate, Change, Person, Rules};
+use skranke_core::{Actor, NewCaseInput};
+use skranke_store::{BasedOn, Case, ChangeCase, Changed, CreateCase, NewAttachment, User};
 
 pub fn validation_error(errors: &[ValidationError]) -> WebError {
     let first = &errors[0];
@@ -61,97 +62,68 @@ pub fn refuse_non_customer(requester: &User) -> Result<(), WebError> {
     }
 }
 
-pub fn check_body(body: &str, required: bool) -> Result<(), WebError> {
-    let mut errors = Vec::new();
-    check_text("body", body, required, MESSAGE_MAX, &mut errors);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(validation_error(&errors))
+/// A proposed handler, by user id: unknown ids name the field.
+pub async fn candidate(state: &AppState, id: i64) -> Result<Candidate, WebError> {
+    let u = state
+        .store
+        .user(id)
+        .await
+        .map_err(|e| unknown_as("handler", e))?;
+    Ok(candidate_of(u))
+}
+
+pub fn candidate_of(u: User) -> Candidate {
+    Candidate {
+        person: Person {
+            id: u.id,
+            name: u.full_name,
+        },
+        kind: u.kind,
+        active: u.active,
+        team: u.team_id,
     }
 }
 
-pub fn transition_error(e: TransitionError) -> WebError {
-    let message = match e {
-        TransitionError::Unchanged(_) => "saken har allerede denne statusen.",
-        TransitionError::BackToNew => "en sak kan ikke settes tilbake til «Ny».",
-        TransitionError::NotResolved => "bare en løst sak kan bekreftes.",
-        TransitionError::NotFinished => "bare en løst eller lukket sak kan gjenåpnes.",
-        TransitionError::ReopenWindowPassed => texts::REOPEN_WINDOW_PASSED,
-    };
-    WebError::Conflict {
-        field: "status".into(),
-        message: message.into(),
-    }
-}
-
-/// An agent's changes, checked against the domain's transition rules.
-pub fn agent_changes(
+/// Applies a change to a case as `skranke_core::change::decide` rules,
+/// with its files (stored already), in one transaction. The files are
+/// removed again if the change is refused or not committed.
+pub async fn apply(
+    state: &AppState,
+    actor: Actor,
     case: &Case,
-    status: Option<Status>,
-    priority: Option<Priority>,
-    handler: Option<Option<i64>>,
-    expected_version: Option<i64>,
-) -> Result<CaseChanges, WebError> {
-    let status = match status.filter(|s| *s != case.status) {
-        Some(s) => Some(case.status.agent_transition(s).map_err(transition_error)?),
-        None => None,
-    };
-    Ok(CaseChanges {
-        expected_version,
-        status,
-        priority,
-        handler,
-    })
-}
-
-/// Whether the requester may still reopen this finished case.
-pub fn within_reopen_window(state: &AppState, case: &Case) -> bool {
-    let days = i64::from(state.config.cases.reopen_window_days);
-    case.resolved_at.is_some_and(|at| {
-        skranke_store::from_ms(at) + SignedDuration::from_hours(24 * days) > Timestamp::now()
-    })
+    change: Change,
+    based_on: BasedOn,
+    attachments: &[NewAttachment],
+) -> Result<Changed, WebError> {
+    let result = state
+        .store
+        .change_case(
+            ChangeCase {
+                case_id: case.id,
+                actor,
+                change,
+                based_on,
+                attachments,
+                now: Timestamp::now(),
+            },
+            &Rules::from_config(&state.config),
+        )
+        .await;
+    if result.is_err() {
+        for a in attachments {
+            state.files.delete(&a.storage_key).await;
+        }
+    }
+    Ok(result?)
 }
 
 /// A deadline typed in a form: local time (`2026-12-01T10:00`) or RFC 3339.
-pub fn parse_deadline(state: &AppState, text: &str) -> Result<Timestamp, WebError> {
+pub fn parse_deadline(state: &AppState, field: &str, text: &str) -> Result<Timestamp, WebError> {
     let text = text.trim();
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts);
     }
-    let dt: jiff::civil::DateTime = text
-        .parse()
-        .map_err(|_| WebError::invalid("deadline", "er ikke et gyldig tidspunkt."))?;
-    state
-        .hours
-        .tz
-        .to_timestamp(dt)
-        .map_err(|_| WebError::invalid("deadline", "er ikke et gyldig tidspunkt."))
-}
-
-/// Sets an agreed deadline after checking it: a reason is required, and the
-/// deadline may not lie before the moment it is set.
-pub async fn set_agreed_deadline(
-    state: &AppState,
-    actor: &User,
-    case: &Case,
-    deadline: Timestamp,
-    reason: &str,
-    expected_version: Option<i64>,
-) -> Result<Case, WebError> {
-    let reason = reason.trim();
-    let mut errors = Vec::new();
-    check_text("reason", reason, true, 500, &mut errors);
-    if !errors.is_empty() {
-        return Err(validation_error(&errors));
-    }
-    let now = Timestamp::now();
-    // Whole seconds, as the SLA engine counts.
-    if deadline.as_second() < now.as_second() {
-        return Err(WebError::invalid("deadline", "kan ikke ligge før nå."));
-    }
-    Ok(state
-        .store
-        .set_agreed_deadline(case.id, actor.id, deadline, reason, expected_version, now)
-        .await?)
+    let bad = || WebError::invalid(field, "er ikke et gyldig tidspunkt.");
+    let dt: jiff::civil::DateTime = text.parse().map_err(|_| bad())?;
+    state.hours.tz.to_timestamp(dt).map_err(|_| bad())
 }

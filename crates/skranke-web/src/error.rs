@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use skranke_core::change::ChangeError;
 use skranke_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,10 +31,20 @@ pub enum WebError {
     /// The body could not be read as the format it claims (JSON syntax, content type).
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// A change must say which version it is based on.
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests(&'static str),
     #[error("payload too large")]
     TooLarge,
+    /// Busy for now (no database connection free in time): try again soon.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -56,7 +67,34 @@ impl WebError {
             WebError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            WebError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs what the person is not shown, once: where the response is made.
+    fn log(&self) {
+        match self {
+            WebError::Internal(e) => {
+                tracing::error!(error = %crate::logsafe::Safe(e), "request failed")
+            }
+            WebError::Unavailable(e) => {
+                tracing::warn!(error = %crate::logsafe::Safe(e), "request refused: busy")
+            }
+            _ => {}
+        }
+    }
+
+    /// Headers a response of this error carries.
+    fn headers(&self, res: &mut Response) {
+        if let WebError::Unavailable(_) = self {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
         }
     }
 
@@ -74,6 +112,10 @@ impl WebError {
             WebError::TooManyRequests(m) => (*m).into(),
             WebError::Malformed(m) => m.clone(),
             WebError::TooLarge => texts::TOO_LARGE.into(),
+            WebError::UnsupportedMediaType => texts::UNSUPPORTED_MEDIA_TYPE.into(),
+            WebError::PreconditionRequired => texts::VERSION_REQUIRED.into(),
+            WebError::PreconditionFailed => texts::CONFLICT_VERSION.into(),
+            WebError::Unavailable(_) => texts::UNAVAILABLE.into(),
             WebError::Internal(_) => texts::INTERNAL.into(),
         }
     }
@@ -82,10 +124,14 @@ impl WebError {
         match self {
             WebError::Refused(_) => Some("requester"),
             WebError::Invalid { field, .. } | WebError::Conflict { field, .. } => Some(field),
+            WebError::PreconditionRequired | WebError::PreconditionFailed => Some("version"),
             _ => None,
         }
     }
 }
+
+/// Seconds a client is asked to wait when the server is busy.
+const RETRY_AFTER_SECS: &str = "2";
 
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
@@ -100,25 +146,49 @@ impl From<StoreError> for WebError {
                 message: "er allerede i bruk.".into(),
             },
             StoreError::MissingReference(field) => WebError::invalid(field, "finnes ikke."),
-            other => {
-                tracing::error!(error = %other, "storage error");
-                WebError::Internal(other.to_string())
-            }
+            StoreError::Rejected(e) => WebError::from(e),
+            StoreError::VersionRequired => WebError::PreconditionRequired,
+            StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
+            other => WebError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<ChangeError> for WebError {
+    fn from(e: ChangeError) -> WebError {
+        match e {
+            ChangeError::Forbidden => WebError::Forbidden,
+            ChangeError::Invalid { field, code } => {
+                WebError::invalid(field, texts::validation_message(code))
+            }
+            ChangeError::Transition(t) => WebError::Conflict {
+                field: "status".into(),
+                message: texts::transition_message(t).into(),
+            },
+        }
+    }
+}
+
+/// A lookup by a name the client gave: "no such …" names the field; any
+/// other failure stays what it is (a database error is never a 422).
+pub fn unknown_as(field: &str, e: StoreError) -> WebError {
+    match e {
+        StoreError::NotFound => WebError::invalid(field, "finnes ikke."),
+        other => other.into(),
     }
 }
 
 /// HTML error page for browsers.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if let WebError::Internal(e) = &self {
-            tracing::error!(error = %e, "request failed");
-        }
+        self.log();
         let page = crate::views::ErrorPage {
             status: self.status().as_u16(),
             message: self.message(),
         };
-        (self.status(), page).into_response()
+        let mut res = (self.status(), page).into_response();
+        self.headers(&mut res);
+        res
     }
 }
 
@@ -150,9 +220,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
         let status = e.status();
-        if let WebError::Internal(msg) = &e {
-            tracing::error!(error = %msg, "api request failed");
-        }
+        e.log();
         let (kind, detail) = match &e {
             WebError::NotFound => ("not-found", "No such resource.".to_owned()),
             WebError::Unauthenticated => (
@@ -167,6 +235,19 @@ impl IntoResponse for ApiError {
             WebError::TooManyRequests(m) => ("too-many-requests", (*m).to_owned()),
             WebError::Malformed(m) => ("malformed", m.clone()),
             WebError::TooLarge => ("too-large", texts::TOO_LARGE.to_owned()),
+            WebError::UnsupportedMediaType => (
+                "unsupported-media-type",
+                texts::UNSUPPORTED_MEDIA_TYPE.to_owned(),
+            ),
+            WebError::PreconditionRequired => (
+                "precondition-required",
+                "Send the `version` you last read, or `If-Match` with the case's `ETag`."
+                    .to_owned(),
+            ),
+            WebError::PreconditionFailed => {
+                ("precondition-failed", texts::CONFLICT_VERSION.to_owned())
+            }
+            WebError::Unavailable(_) => ("unavailable", texts::UNAVAILABLE.to_owned()),
             WebError::Internal(_) => ("internal", texts::INTERNAL.to_owned()),
         };
         let problem = Problem {
@@ -181,6 +262,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        e.headers(&mut res);
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -5,8 +5,12 @@
 //! A file is written and synced before its row is committed, and removed
 //! again if the commit fails.
 
+use crate::error::WebError;
 use crate::notify::BoxFuture;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
+use skranke_store::NewAttachment;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 
@@ -81,18 +85,285 @@ pub async fn save(files: &dyn FileStore, bytes: &[u8]) -> std::io::Result<Stored
     })
 }
 
-/// A file name safe to show and to put in a Content-Disposition header.
+/// An attachment as a download: never for the browser to render or sniff.
+pub async fn download(
+    files: &dyn FileStore,
+    a: &skranke_store::Attachment,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let bytes = files
+        .get(&a.storage_key)
+        .await
+        .map_err(|e| WebError::Internal(format!("reading attachment {}: {e}", a.id)))?;
+    let ascii: String = a
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(&a.filename, percent_encoding::NON_ALPHANUMERIC);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A file as it came in a multipart body.
+pub struct Upload {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub fn multipart_error(e: MultipartError) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::Malformed(e.body_text())
+    }
+}
+
+/// A text field of a multipart form: UTF-8, or refused (never stored with
+/// replacement characters).
+pub async fn text(field: Field<'_>) -> Result<String, WebError> {
+    let name = field.name().unwrap_or("form").to_owned();
+    let bytes = field.bytes().await.map_err(multipart_error)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8(&name))
+}
+
+pub fn not_utf8(field: &str) -> WebError {
+    WebError::invalid(field, crate::texts::NOT_UTF8)
+}
+
+/// A file field: `None` when no file was chosen (no name and no bytes).
+/// Bigger than `max` bytes is refused; a file without a usable name gets one.
+pub async fn upload(mut field: Field<'_>, max: usize) -> Result<Option<Upload>, WebError> {
+    let raw_name = field
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| disposition_filename(v.as_bytes()));
+    let content_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(WebError::TooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let name = raw_name.map(|n| clean_filename(&n)).unwrap_or_default();
+    if name.is_empty() && bytes.is_empty() {
+        return Ok(None);
+    }
+    let name = if name.is_empty() {
+        generated_name(&content_type)
+    } else {
+        name
+    };
+    Ok(Some(Upload {
+        name,
+        content_type,
+        bytes,
+    }))
+}
+
+/// Writes each upload to the file store; on a failure, those written are removed again.
+pub async fn store_all(
+    files: &dyn FileStore,
+    uploads: Vec<Upload>,
+) -> Result<Vec<NewAttachment>, WebError> {
+    let mut out: Vec<NewAttachment> = Vec::with_capacity(uploads.len());
+    for u in uploads {
+        match save(files, &u.bytes).await {
+            Ok(stored) => out.push(NewAttachment {
+                filename: u.name,
+                content_type: u.content_type,
+                size: stored.size,
+                storage_key: stored.key,
+                sha256: stored.sha256,
+            }),
+            Err(e) => {
+                for a in &out {
+                    files.delete(&a.storage_key).await;
+                }
+                return Err(WebError::Internal(format!("storing an attachment: {e}")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The file name of a `Content-Disposition` header: `filename*` (RFC 5987,
+/// any charset) first, then `filename` as UTF-8 or, failing that, as the
+/// legacy Windows-1252 many old clients send.
+pub fn disposition_filename(header: &[u8]) -> Option<String> {
+    let mut plain = None;
+    for param in split_params(header) {
+        let Some(eq) = param.iter().position(|b| *b == b'=') else {
+            continue;
+        };
+        let key = param[..eq].trim_ascii().to_ascii_lowercase();
+        let value = unquote(param[eq + 1..].trim_ascii());
+        match key.as_slice() {
+            b"filename*" => {
+                if let Some(name) = ext_value(&value) {
+                    return Some(name);
+                }
+            }
+            b"filename" => plain = Some(value),
+            _ => {}
+        }
+    }
+    let bytes = plain?;
+    // Browsers escape these three in names (HTML's multipart encoding).
+    let s = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => encoding_rs::WINDOWS_1252
+            .decode(e.as_bytes())
+            .0
+            .into_owned(),
+    };
+    Some(
+        s.replace("%22", "\"")
+            .replace("%0D", "\r")
+            .replace("%0A", "\n"),
+    )
+}
+
+/// Splits header parameters at `;` outside quoted strings.
+fn split_params(h: &[u8]) -> Vec<&[u8]> {
+    let (mut out, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, &b) in h.iter().enumerate() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b';' if !quoted => {
+                out.push(&h[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&h[start..]);
+    out
+}
+
+fn unquote(v: &[u8]) -> Vec<u8> {
+    let Some(inner) = v.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")) else {
+        return v.to_vec();
+    };
+    let mut out = Vec::with_capacity(inner.len());
+    let mut escaped = false;
+    for &b in inner {
+        if !escaped && b == b'\\' {
+            escaped = true;
+        } else {
+            out.push(b);
+            escaped = false;
+        }
+    }
+    out
+}
+
+/// An RFC 5987 `charset'language'percent-encoded` value.
+fn ext_value(v: &[u8]) -> Option<String> {
+    let mut parts = v.splitn(3, |b| *b == b'\'');
+    let (charset, _lang, encoded) = (parts.next()?, parts.next()?, parts.next()?);
+    let bytes: Vec<u8> = percent_encoding::percent_decode(encoded).collect();
+    let encoding = encoding_rs::Encoding::for_label(charset.trim_ascii())?;
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+/// A name for a file sent without a usable one, from its declared type.
+fn generated_name(content_type: &str) -> String {
+    let ext = match content_type.split(';').next().unwrap_or("").trim() {
+        "image/png" => ".png",
+        "image/jpeg" => ".jpg",
+        "image/gif" => ".gif",
+        "application/pdf" => ".pdf",
+        "text/plain" => ".txt",
+        "text/csv" => ".csv",
+        "application/zip" => ".zip",
+        _ => ".bin",
+    };
+    format!("vedlegg{ext}")
+}
+
+/// A file name safe to show and to put in a Content-Disposition header:
+/// no path, no control or bidirectional characters, at most 200 characters.
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
+    let cleaned: String = skranke_core::case::clean_line(base)
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/'))
+        .filter(|c| !matches!(c, '"' | '\\' | '/'))
         .take(200)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        "vedlegg".into()
-    } else {
-        cleaned
+    cleaned.trim().trim_start_matches('.').trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_filename_star_in_any_charset_or_legacy_bytes() {
+        let h = |s: &[u8]| disposition_filename(s);
+        assert_eq!(
+            h(b"form-data; name=\"attachment\"; filename*=UTF-8''r%C3%B8d%20fil.txt").as_deref(),
+            Some("rød fil.txt")
+        );
+        assert_eq!(
+            h(b"form-data; name=\"a\"; filename*=ISO-8859-1''bl%E5b%E6r.pdf").as_deref(),
+            Some("blåbær.pdf")
+        );
+        assert_eq!(
+            h(b"form-data; name=\"a\"; filename=\"fallback.txt\"; filename*=utf-8'no'%C3%A6.txt")
+                .as_deref(),
+            Some("æ.txt"),
+            "filename* wins over filename"
+        );
+        assert_eq!(
+            h(b"form-data; name=\"a\"; filename=\"s\xf8knad.doc\"").as_deref(),
+            Some("søknad.doc"),
+            "Latin-1 bytes"
+        );
+        assert_eq!(
+            h(b"form-data; name=\"a\"; filename=\"a;b %22c%22.txt\"").as_deref(),
+            Some("a;b \"c\".txt")
+        );
+        assert_eq!(h(b"form-data; name=\"a\""), None);
+    }
+
+    #[test]
+    fn names_lose_paths_and_tricks() {
+        assert_eq!(
+            clean_filename("C:\\Users\\kari\\r\u{202E}txt.exe"),
+            "rtxt.exe"
+        );
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("  .skjult\n"), "skjult");
+        assert_eq!(clean_filename("\u{202E}"), "");
+        assert_eq!(generated_name("image/png"), "vedlegg.png");
     }
 }

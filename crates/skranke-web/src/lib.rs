@@ -8,6 +8,7 @@ mod auth;
 mod casework;
 mod error;
 pub mod files;
+mod logsafe;
 pub mod notify;
 mod pages;
 
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use api::openapi;
 pub use auth::{generate_token, hash_password, hash_token};
 
 /// Everything a handler needs; cheap to clone.
@@ -100,8 +102,15 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.cases.max_attachment_bytes + 64 * 1024;
     Router::new()
         .merge(pages::routes(upload_limit))
-        .nest("/api", api::routes())
+        .merge(api::routes())
         .layer(DefaultBodyLimit::max(body_limit))
+        // Pages and API answers are about someone: no cache may keep them
+        // (Back after logging out on a shared PC shows nothing). Static
+        // files set their own.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -2,6 +2,7 @@
 //! that an English table can follow with the same keys.
 
 use skranke_core::case::ValidationCode;
+use skranke_core::status::TransitionError;
 use skranke_core::{CaseKind, Channel, Priority, Status, UserKind};
 
 /// The Norwegian label of an enum that travels as an English key.
@@ -91,7 +92,9 @@ pub fn field_label(field: &str) -> &'static str {
         "attachment" => "Vedlegg",
         "version" => "Saken",
         "deadline" | "agreed_deadline" => "Avtalt frist",
-        "reason" => "Begrunnelse",
+        "reason" | "agreed_deadline_reason" => "Begrunnelse",
+        "internal" => "Internt notat",
+        "follows" => "Tidligere sak",
         _ => "Feltet",
     }
 }
@@ -101,6 +104,21 @@ pub fn validation_message(code: ValidationCode) -> String {
         ValidationCode::Required => "må fylles ut.".into(),
         ValidationCode::TooLong(n) => format!("kan ikke være lenger enn {n} tegn."),
         ValidationCode::InvalidChars => "inneholder tegn som ikke er tillatt.".into(),
+        ValidationCode::NotAllowed => "kan ikke settes av deg.".into(),
+        ValidationCode::InPast => "kan ikke ligge før nå.".into(),
+        ValidationCode::NotActiveAgent => "må være en aktiv saksbehandler.".into(),
+    }
+}
+
+/// Why a status change (or a message that implies one) was refused.
+pub fn transition_message(e: TransitionError) -> &'static str {
+    match e {
+        TransitionError::Unchanged(_) => "saken har allerede denne statusen.",
+        TransitionError::BackToNew => "en sak kan ikke settes tilbake til «Ny».",
+        TransitionError::NotResolved => "bare en løst sak kan bekreftes.",
+        TransitionError::NotFinished => "bare en løst eller lukket sak kan gjenåpnes.",
+        TransitionError::ReopenWindowPassed => REOPEN_WINDOW_PASSED,
+        TransitionError::Closed => CASE_CLOSED,
     }
 }
 
@@ -119,7 +137,14 @@ pub const CONFLICT_VERSION: &str =
     "Saken er endret av noen andre siden du åpnet den. Last siden på nytt og prøv igjen.";
 pub const REOPEN_WINDOW_PASSED: &str =
     "Fristen for å gjenåpne saken er ute. Meld gjerne en ny sak og vis til saksnummeret.";
-pub const MESSAGE_EMPTY: &str = "Skriv en melding eller legg ved en fil.";
+pub const CASE_CLOSED: &str =
+    "Saken er lukket og tar ikke imot flere meldinger. Meld gjerne en ny sak som viser til denne.";
+pub const UNAVAILABLE: &str = "Skranke har mye å gjøre akkurat nå. Prøv igjen om noen sekunder.";
+pub const UNSUPPORTED_MEDIA_TYPE: &str = "Innholdet er ikke i et format Skranke tar imot her.";
+pub const VERSION_REQUIRED: &str = "Endringen må si hvilken versjon av saken den bygger på.";
+pub const FOLLOWS_UNKNOWN: &str = "finner ikke den saken blant dine saker.";
+pub const NOT_UTF8: &str =
+    "inneholder tegn som ikke kunne leses (teksten er ikke UTF-8). Skriv den inn på nytt.";
 pub const WEEKDAYS: [&str; 7] = [
     "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag",
 ];
@@ -297,6 +322,13 @@ pub struct Ui {
     pub api_description: &'static str,
     pub no_notifications: &'static str,
     pub mark_all_read: &'static str,
+    pub follow_up_title: &'static str,
+    pub follows_case: &'static str,
+    pub follow_up_button: &'static str,
+    pub system: &'static str,
+    pub after_message: &'static str,
+    pub set_status_with_message: &'static str,
+    pub keep_status: &'static str,
 }
 
 pub static NB: Ui = Ui {
@@ -433,6 +465,13 @@ pub static NB: Ui = Ui {
     api_description: "Beskrivelse:",
     no_notifications: "Ingen varsler.",
     mark_all_read: "Merk alle som lest",
+    follow_up_title: "Oppfølging av sak",
+    follows_case: "Oppfølging av sak",
+    follow_up_button: "Meld ny sak som viser til denne",
+    system: "Systemet",
+    after_message: "etter melding",
+    set_status_with_message: "Sett status samtidig",
+    keep_status: "Behold status",
 };
 
 /// The texts for the current request (Bokmål until a second language exists).

@@ -236,6 +236,8 @@ pub struct CaseFormValues {
     pub whole_unit_down: bool,
     pub citizen_service: bool,
     pub system_down_for_user: bool,
+    /// The number of an earlier case this report follows up.
+    pub follows: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -267,6 +269,10 @@ pub struct CasePage {
     pub may_confirm: bool,
     pub may_reopen: bool,
     pub error: Option<String>,
+    /// The reply as typed, shown again after a refusal.
+    pub draft: String,
+    /// Offer a new report that follows up this (closed) case.
+    pub follow_up: bool,
     pub max_attachment_mb: usize,
     pub clocks: [ClockView; 2],
     pub escalations: Vec<EscalationRow>,
@@ -283,33 +289,46 @@ impl CasePage {
     }
 
     pub fn history_text(&self, h: &HistoryEntry) -> String {
-        let value = |field: &str, v: &Option<String>| -> String {
+        use skranke_core::history::HistoryField as F;
+        let value = |field: Option<F>, v: &Option<String>| -> String {
             let Some(v) = v else { return "–".into() };
             match field {
-                "status" => v
+                Some(F::Status) => v
                     .parse::<Status>()
                     .map(|s| s.label().to_owned())
                     .unwrap_or(v.clone()),
-                "priority" | "priority_confirmed" => v
+                Some(F::Priority | F::PriorityConfirmed) => v
                     .parse::<Priority>()
                     .map(|s| s.label().to_owned())
                     .unwrap_or(v.clone()),
+                Some(F::AgreedDeadline) => {
+                    v.parse::<i64>().map(|ms| ms.local()).unwrap_or(v.clone())
+                }
                 _ => v.clone(),
             }
         };
-        match h.field.as_str() {
-            "created" => format!("Sak {} registrert", value("", &h.new_value)),
-            "public_reply" => "Svar til innmelder".into(),
-            "internal_note" => "Internt notat".into(),
-            "priority_confirmed" => {
-                format!("Prioritet bekreftet: {}", value("priority", &h.new_value))
+        let field = h.field.parse::<F>().ok();
+        let text = match field {
+            Some(F::Created) => format!("Sak {} registrert", value(None, &h.new_value)),
+            Some(F::PublicReply) => "Svar til innmelder".into(),
+            Some(F::InternalNote) => "Internt notat".into(),
+            Some(F::RequesterMessage) => "Melding fra innmelder".into(),
+            Some(F::PriorityConfirmed) => {
+                format!("Prioritet bekreftet: {}", value(field, &h.new_value))
             }
-            f => format!(
+            _ => format!(
                 "{}: {} → {}",
-                texts::field_label(f),
-                value(f, &h.old_value),
-                value(f, &h.new_value)
+                texts::field_label(&h.field),
+                value(field, &h.old_value),
+                value(field, &h.new_value)
             ),
+        };
+        let caused = h.from_message && field == Some(F::Status);
+        match &h.note {
+            Some(n) if caused => format!("{text} ({}; {n})", texts::ui().after_message),
+            Some(n) => format!("{text} ({n})"),
+            None if caused => format!("{text} ({})", texts::ui().after_message),
+            None => text,
         }
     }
 }

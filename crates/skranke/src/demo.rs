@@ -3,8 +3,10 @@
 
 use anyhow::Result;
 use jiff::{SignedDuration, Timestamp};
+use skranke_core::change::{Change, NewMessage, Rules, Update};
+use skranke_core::{Actor, Config};
 use skranke_core::{CaseKind, Channel, NewCaseInput, Priority, Status, UserKind};
-use skranke_store::{CaseChanges, CreateCase, NewUser, Store};
+use skranke_store::{BasedOn, ChangeCase, CreateCase, NewUser, Store};
 
 /// Username, name, kind, organization, unit, team and mail domain.
 type DemoPerson<'a> = (
@@ -68,8 +70,29 @@ const TITLES: [(&str, &str); 10] = [
     ),
 ];
 
+async fn change(
+    store: &Store,
+    rules: &Rules,
+    case_id: i64,
+    actor: Actor,
+    change: Change,
+    now: Timestamp,
+) -> Result<()> {
+    let c = ChangeCase {
+        case_id,
+        actor,
+        change,
+        based_on: BasedOn::Latest,
+        attachments: &[],
+        now,
+    };
+    store.change_case(c, rules).await?;
+    Ok(())
+}
+
 pub async fn seed(store: &Store) -> Result<()> {
     let now = Timestamp::now();
+    let rules = Rules::from_config(&Config::default());
     let hash = |pw: &str| skranke_web::hash_password(pw).map_err(|e| anyhow::anyhow!(e));
     let a = store
         .create_org("Kommune A", &["kommune-a.example".into()], now)
@@ -233,7 +256,9 @@ pub async fn seed(store: &Store) -> Result<()> {
                     computer_name: format!("PC-{:05}", 10_000 + i * 37),
                     service_id: Some(services[i % services.len()]),
                     suggested_priority: Priority::ALL[i % 4],
+                    priority_confirmed: false,
                     channel,
+                    follows_id: None,
                 },
                 requester_id: requester,
                 created_by,
@@ -247,33 +272,31 @@ pub async fn seed(store: &Store) -> Result<()> {
         if status == Status::New {
             continue;
         }
-        let handler = case.handler_id.unwrap_or(ids["agent1"]);
+        let agent = Actor {
+            user_id: case.handler_id.unwrap_or(ids["agent1"]),
+            kind: UserKind::Agent,
+        };
         let t = registered + SignedDuration::from_mins(40);
-        store
-            .add_message(
-                case.id,
-                handler,
-                false,
-                "Takk for henvendelsen. Vi ser på saken.",
-                &[],
-                Some(Status::InProgress),
-                t,
-            )
-            .await?;
+        let reply = Change::Message(NewMessage {
+            body: "Takk for henvendelsen. Vi ser på saken.".into(),
+            ..NewMessage::default()
+        });
+        change(store, &rules, case.id, agent, reply, t).await?;
         if status != Status::InProgress {
-            let changes = CaseChanges {
+            let update = Change::Update(Update {
                 status: Some(status),
                 priority: Some(case.priority),
-                ..CaseChanges::default()
-            };
-            store
-                .update_case(
-                    case.id,
-                    handler,
-                    &changes,
-                    t + SignedDuration::from_mins(60),
-                )
-                .await?;
+                ..Update::default()
+            });
+            change(
+                store,
+                &rules,
+                case.id,
+                agent,
+                update,
+                t + SignedDuration::from_mins(60),
+            )
+            .await?;
         }
     }
     Ok(())

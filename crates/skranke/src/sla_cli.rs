@@ -95,6 +95,10 @@ pub fn parse_input(text: &str) -> Result<(CaseHistory, i64), ReplayError> {
                 only_keys(&path, eo, &["at", "type"])?;
                 EventKind::InternalNote
             }
+            "requester_message" => {
+                only_keys(&path, eo, &["at", "type"])?;
+                EventKind::RequesterMessage
+            }
             "status" => {
                 only_keys(&path, eo, &["at", "type", "status"])?;
                 EventKind::Status(parse_key::<Status>(

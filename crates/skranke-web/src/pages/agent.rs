@@ -49,8 +49,8 @@ pub async fn queue(
         "newest" => CaseSort::Newest,
         _ => CaseSort::Deadline,
     };
-    let page = qq.page.unwrap_or(1).max(1);
-    let q: String = qq.q.chars().take(200).collect();
+    let page = qq.page.unwrap_or(1).clamp(1, crate::api::PAGE_MAX);
+    let q: String = qq.q.chars().take(crate::api::Q_MAX).collect();
     let filter = CaseFilter {
         queue: Some(queue),
         status: qq.status.parse().ok(),
@@ -165,7 +165,7 @@ pub async fn phone_create(
         .store
         .user(requester_id)
         .await
-        .map_err(|_| WebError::invalid("requester", "finnes ikke."))?;
+        .map_err(|e| crate::error::unknown_as("requester", e))?;
     crate::casework::refuse_non_customer(&caller)?;
     submit(&state, &user, &caller, &f, Channel::Phone).await
 }

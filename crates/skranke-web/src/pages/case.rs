@@ -1,28 +1,35 @@
 use super::{Form, opt_id};
 use crate::AppState;
-use crate::access::readable_case;
+use crate::access::{readable_attachment, readable_case};
 use crate::auth::CurrentUser;
 use crate::casework;
 use crate::error::WebError;
 use crate::files;
-use crate::texts;
 use crate::views::{CasePage, Nav, clock_views, priority_infos};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
+use skranke_core::change::{self, Change, NewMessage, Rules, Update};
 use skranke_core::{Priority, Status};
-use skranke_store::{Case, NewAttachment};
+use skranke_store::{BasedOn, Case};
+
+/// What the reply form shows again after a refusal: the text as typed,
+/// and whether to offer a new report following up this case.
+#[derive(Default)]
+pub struct ReplyState {
+    pub error: Option<String>,
+    pub draft: String,
+    pub follow_up: bool,
+}
 
 pub async fn case_page(
     state: &AppState,
     user: &CurrentUser,
     case: Case,
-    error: Option<String>,
+    reply: ReplyState,
 ) -> Result<CasePage, WebError> {
     let staff = user.is_staff();
-    let own = case.requester_id == user.user.id;
     let (messages, attachments) = tokio::try_join!(
         state.store.messages(case.id, staff),
         state.store.attachments(case.id, staff)
@@ -41,6 +48,8 @@ pub async fn case_page(
         .to_zoned_datetime(state.hours.tz.clone())
         .strftime("%Y-%m-%dT%H:%M")
         .to_string();
+    let rules = Rules::from_config(&state.config);
+    let may = |change| change::allowed(&case.state(), user.actor(), change, &rules, now);
     Ok(CasePage {
         clocks: clock_views(&case, state.store.sla(), now),
         escalations,
@@ -51,10 +60,8 @@ pub async fn case_page(
         )),
         deadline_default: tomorrow,
         nav: Nav::of(user),
-        may_confirm: own && case.status == Status::Resolved,
-        may_reopen: own
-            && case.status.is_finished()
-            && casework::within_reopen_window(state, &case),
+        may_confirm: may(Change::Confirm),
+        may_reopen: may(Change::Reopen),
         case,
         messages,
         attachments,
@@ -62,7 +69,9 @@ pub async fn case_page(
         agents,
         priorities: priority_infos(&state.config),
         statuses: Status::ALL.to_vec(),
-        error,
+        error: reply.error,
+        draft: reply.draft,
+        follow_up: reply.follow_up,
         max_attachment_mb: state
             .config
             .cases
@@ -77,45 +86,35 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> Result<CasePage, WebError> {
     let case = readable_case(&state, user.actor(), &number).await?;
-    case_page(&state, &user, case, None).await
+    case_page(&state, &user, case, ReplyState::default()).await
 }
 
-/// A multipart reply: the text, the internal flag and at most one file.
+/// A multipart reply: the text, the internal flag, the status to set and the files.
 struct Reply {
     csrf: String,
     body: String,
     internal: bool,
-    file: Option<(String, String, Vec<u8>)>,
+    status: String,
+    files: Vec<files::Upload>,
 }
 
-async fn read_reply(mut mp: Multipart) -> Result<Reply, WebError> {
+async fn read_reply(mut mp: Multipart, max_file: usize) -> Result<Reply, WebError> {
     let mut r = Reply {
         csrf: String::new(),
         body: String::new(),
         internal: false,
-        file: None,
+        status: String::new(),
+        files: Vec::new(),
     };
-    let too_large = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            WebError::TooLarge
-        } else {
-            WebError::invalid("form", e.body_text())
-        }
-    };
-    while let Some(field) = mp.next_field().await.map_err(too_large)? {
+    while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
         match field.name().unwrap_or("") {
-            "csrf" => r.csrf = field.text().await.map_err(too_large)?,
-            "body" => r.body = field.text().await.map_err(too_large)?,
-            "internal" => r.internal = field.text().await.map_err(too_large)? == "on",
+            "csrf" => r.csrf = files::text(field).await?,
+            "body" => r.body = files::text(field).await?,
+            "internal" => r.internal = files::text(field).await? == "on",
+            "status" => r.status = files::text(field).await?,
             "attachment" => {
-                let name = field.file_name().unwrap_or("").to_owned();
-                let ctype = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_owned();
-                let bytes = field.bytes().await.map_err(too_large)?;
-                if !name.is_empty() && !bytes.is_empty() {
-                    r.file = Some((files::clean_filename(&name), ctype, bytes.to_vec()));
+                if let Some(upload) = files::upload(field, max_file).await? {
+                    r.files.push(upload);
                 }
             }
             _ => {}
@@ -131,70 +130,46 @@ pub async fn add_message(
     mp: Multipart,
 ) -> Result<Response, WebError> {
     let case = readable_case(&state, user.actor(), &number).await?;
-    let reply = read_reply(mp).await?;
+    let reply = read_reply(mp, state.config.cases.max_attachment_bytes).await?;
     user.check_csrf(&reply.csrf)?;
-    let internal = reply.internal && user.is_staff();
-    let body = reply.body.trim();
-    if body.is_empty() && reply.file.is_none() {
-        let page = case_page(&state, &user, case, Some(texts::MESSAGE_EMPTY.into())).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    casework::check_body(body, false)?;
-    if let Some((_, _, bytes)) = &reply.file
-        && bytes.len() > state.config.cases.max_attachment_bytes
-    {
-        return Err(WebError::TooLarge);
-    }
-    add(&state, &user, &case, body, internal, reply.file).await?;
-    Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
-}
-
-/// Stores the file (if any), then the message; removes the file again if
-/// the message could not be committed, so nothing is left half-written.
-pub async fn add(
-    state: &AppState,
-    user: &CurrentUser,
-    case: &Case,
-    body: &str,
-    internal: bool,
-    file: Option<(String, String, Vec<u8>)>,
-) -> Result<i64, WebError> {
-    let mut attachments = Vec::new();
-    if let Some((filename, content_type, bytes)) = file {
-        let stored = files::save(state.files.as_ref(), &bytes)
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        attachments.push(NewAttachment {
-            filename,
-            content_type,
-            size: stored.size,
-            storage_key: stored.key,
-            sha256: stored.sha256,
-        });
-    }
-    let status = if internal {
-        None
-    } else {
-        case.status.after_public_reply(user.is_staff())
+    let status = match reply.status.as_str() {
+        "" => None,
+        s => Some(
+            s.parse::<Status>()
+                .map_err(|_| WebError::invalid("status", "er ikke en gyldig status."))?,
+        ),
     };
-    let result = state
-        .store
-        .add_message(
-            case.id,
-            user.user.id,
-            internal,
-            body,
-            &attachments,
-            status,
-            Timestamp::now(),
-        )
-        .await;
-    if result.is_err() {
-        for a in &attachments {
-            state.files.delete(&a.storage_key).await;
+    let attachments = files::store_all(state.files.as_ref(), reply.files).await?;
+    let change = Change::Message(NewMessage {
+        internal: reply.internal,
+        body: reply.body.clone(),
+        attachments: attachments.len(),
+        status,
+    });
+    match casework::apply(
+        &state,
+        user.actor(),
+        &case,
+        change,
+        BasedOn::Latest,
+        &attachments,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),
+        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. })) => {
+            let follow_up = matches!(&e, WebError::Conflict { .. }) && !user.is_staff();
+            let reply = ReplyState {
+                error: Some(e.message()),
+                draft: reply.body,
+                follow_up,
+            };
+            let status = e.status();
+            let page = case_page(&state, &user, case, reply).await?;
+            Ok((status, page).into_response())
         }
+        Err(e) => Err(e),
     }
-    Ok(result?)
 }
 
 #[derive(Deserialize)]
@@ -210,6 +185,11 @@ pub struct UpdateForm {
     handler: Option<String>,
 }
 
+/// The `version` every form that edits a case carries.
+fn form_version(v: &str) -> Result<BasedOn, WebError> {
+    Ok(opt_id("version", v)?.map_or(BasedOn::Unknown, BasedOn::Version))
+}
+
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -217,9 +197,6 @@ pub async fn update(
     Form(f): Form<UpdateForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    if !user.is_staff() {
-        return Err(WebError::Forbidden);
-    }
     let case = readable_case(&state, user.actor(), &number).await?;
     let status = match f.status.as_str() {
         "" => None,
@@ -235,17 +212,51 @@ pub async fn update(
                 .map_err(|_| WebError::invalid("priority", "er ikke en gyldig prioritet."))?,
         ),
     };
-    let handler = match &f.handler {
-        Some(h) => Some(opt_id("handler", h)?),
+    let handler = match f
+        .handler
+        .as_deref()
+        .map(|h| opt_id("handler", h))
+        .transpose()?
+    {
         None => None,
+        Some(None) => Some(None),
+        Some(Some(id)) => Some(Some(casework::candidate(&state, id).await?)),
     };
-    let version = opt_id("version", &f.version)?;
-    let changes = casework::agent_changes(&case, status, priority, handler, version)?;
-    state
-        .store
-        .update_case(case.id, user.user.id, &changes, Timestamp::now())
-        .await?;
-    Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+    let change = Change::Update(Update {
+        status,
+        priority,
+        handler,
+        agreed_deadline: None,
+    });
+    edit(&state, &user, case, change, &f.version).await
+}
+
+/// Applies an agent's edit; refusals are shown on the case page.
+async fn edit(
+    state: &AppState,
+    user: &CurrentUser,
+    case: Case,
+    change: Change,
+    version: &str,
+) -> Result<Response, WebError> {
+    let result = async {
+        let version = form_version(version)?;
+        casework::apply(state, user.actor(), &case, change, version, &[]).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),
+        Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. })) => {
+            let status = e.status();
+            let reply = ReplyState {
+                error: Some(e.message()),
+                ..ReplyState::default()
+            };
+            let page = case_page(state, user, case, reply).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -259,28 +270,11 @@ async fn requester_transition(
     user: &CurrentUser,
     number: &str,
     csrf: &str,
-    reopen: bool,
+    change: Change,
 ) -> Result<Response, WebError> {
     user.check_csrf(csrf)?;
     let case = readable_case(state, user.actor(), number).await?;
-    if case.requester_id != user.user.id {
-        return Err(WebError::Forbidden);
-    }
-    let to = if reopen {
-        case.status
-            .requester_reopen(casework::within_reopen_window(state, &case))
-    } else {
-        case.status.requester_confirm()
-    }
-    .map_err(casework::transition_error)?;
-    let changes = skranke_store::CaseChanges {
-        status: Some(to),
-        ..Default::default()
-    };
-    state
-        .store
-        .update_case(case.id, user.user.id, &changes, Timestamp::now())
-        .await?;
+    casework::apply(state, user.actor(), &case, change, BasedOn::Latest, &[]).await?;
     Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
 }
 
@@ -290,7 +284,7 @@ pub async fn confirm(
     Path(number): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    requester_transition(&state, &user, &number, &f.csrf, false).await
+    requester_transition(&state, &user, &number, &f.csrf, Change::Confirm).await
 }
 
 pub async fn reopen(
@@ -299,7 +293,7 @@ pub async fn reopen(
     Path(number): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    requester_transition(&state, &user, &number, &f.csrf, true).await
+    requester_transition(&state, &user, &number, &f.csrf, Change::Reopen).await
 }
 
 /// Serves an attachment as a download, never for the browser to render.
@@ -308,53 +302,8 @@ pub async fn attachment(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let (a, requester) = state.store.attachment(id).await?;
-    if !user.actor().may_read_case(requester) || (a.internal && !user.is_staff()) {
-        return Err(WebError::NotFound);
-    }
-    let bytes = state
-        .files
-        .get(&a.storage_key)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let ascii: String = a
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = a
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    let a = readable_attachment(&state, user.actor(), id).await?;
+    files::download(state.files.as_ref(), &a).await
 }
 
 #[derive(Deserialize)]
@@ -377,29 +326,21 @@ pub async fn set_deadline(
     Form(f): Form<DeadlineForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    if !user.is_staff() {
-        return Err(WebError::Forbidden);
-    }
     let case = readable_case(&state, user.actor(), &number).await?;
-    let result = async {
-        let deadline = casework::parse_deadline(&state, &f.deadline)?;
-        casework::set_agreed_deadline(
-            &state,
-            &user.user,
-            &case,
-            deadline,
-            &f.reason,
-            opt_id("version", &f.version)?,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response()),
-        Err(e @ WebError::Invalid { .. }) => {
-            let page = case_page(&state, &user, case, Some(e.message())).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    let deadline = match casework::parse_deadline(&state, "agreed_deadline", &f.deadline) {
+        Ok(d) => d,
+        Err(e) => {
+            let reply = ReplyState {
+                error: Some(e.message()),
+                ..ReplyState::default()
+            };
+            let page = case_page(&state, &user, case, reply).await?;
+            return Ok((e.status(), page).into_response());
         }
-        Err(e) => Err(e),
-    }
+    };
+    let change = Change::Update(Update {
+        agreed_deadline: Some((deadline, f.reason.clone())),
+        ..Update::default()
+    });
+    edit(&state, &user, case, change, &f.version).await
 }

@@ -8,6 +8,7 @@ mod portal;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::error::WebError;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
@@ -24,7 +25,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/account/tokens", post(login::create_token))
         .route("/account/tokens/{id}/delete", post(login::delete_token))
         .route("/portal", get(portal::home))
-        .route("/portal/new", get(portal::new_case))
+        .route("/portal/new", get(portal::new_case).post(portal::follow_up))
         .route("/portal/cases", post(portal::create_case))
         .route("/cases/{number}", get(case::show))
         .route(
@@ -73,6 +74,7 @@ async fn css() -> impl IntoResponse {
 }
 
 /// Reads a form, turning a malformed body into a clear Norwegian error.
+/// Text that is not UTF-8 is refused, never kept with replacement characters.
 pub struct Form<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for Form<T>
@@ -80,28 +82,62 @@ where
     T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
-    type Rejection = crate::error::WebError;
+    type Rejection = WebError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Form(v)),
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(crate::error::WebError::TooLarge)
-            }
-            Err(e) => Err(crate::error::WebError::invalid("form", e.body_text())),
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(WebError::UnsupportedMediaType);
         }
+        let body = <axum::body::Bytes as axum::extract::FromRequest<S>>::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    WebError::TooLarge
+                } else {
+                    WebError::Malformed(e.body_text())
+                }
+            })?;
+        check_form_utf8(&body)?;
+        serde_urlencoded::from_bytes(&body)
+            .map(Form)
+            .map_err(|e| WebError::invalid("form", e.to_string()))
     }
 }
 
+/// Every name and value of an urlencoded body decodes to UTF-8.
+fn check_form_utf8(body: &[u8]) -> Result<(), WebError> {
+    let decode = |part: &[u8]| -> Vec<u8> {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|b| if *b == b'+' { b' ' } else { *b })
+            .collect();
+        percent_encoding::percent_decode(&spaced).collect()
+    };
+    for pair in body.split(|b| *b == b'&') {
+        let mut kv = pair.splitn(2, |b| *b == b'=');
+        let key = String::from_utf8(decode(kv.next().unwrap_or_default()))
+            .map_err(|_| crate::files::not_utf8("form"))?;
+        if let Some(v) = kv.next() {
+            String::from_utf8(decode(v)).map_err(|_| crate::files::not_utf8(&key))?;
+        }
+    }
+    Ok(())
+}
+
 /// An optional numeric form field: empty is `None`, junk is an error.
-pub fn opt_id(field: &str, v: &str) -> Result<Option<i64>, crate::error::WebError> {
+pub fn opt_id(field: &str, v: &str) -> Result<Option<i64>, WebError> {
     let v = v.trim();
     if v.is_empty() {
         Ok(None)
     } else {
         v.parse()
             .map(Some)
-            .map_err(|_| crate::error::WebError::invalid(field, "er ikke et gyldig valg."))
+            .map_err(|_| WebError::invalid(field, "er ikke et gyldig valg."))
     }
 }
 

@@ -1,11 +1,12 @@
 use super::{Form, opt_id};
 use crate::AppState;
+use crate::access::readable_case;
 use crate::auth::CurrentUser;
 use crate::casework;
 use crate::error::WebError;
 use crate::texts;
 use crate::views::{CaseFormValues, HoursRow, Nav, NewCasePage, PortalPage, priority_infos};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -71,6 +72,9 @@ pub struct CaseForm {
     pub requester_username: String,
     #[serde(default)]
     pub service_id: String,
+    /// The number of an earlier case this report follows up.
+    #[serde(default)]
+    pub follows: String,
     pub life_and_health: Option<String>,
     pub whole_unit_down: Option<String>,
     pub citizen_service: Option<String>,
@@ -90,11 +94,16 @@ impl CaseForm {
             whole_unit_down: self.whole_unit_down.is_some(),
             citizen_service: self.citizen_service.is_some(),
             system_down_for_user: self.system_down_for_user.is_some(),
+            follows: self.follows.trim().to_owned(),
         }
     }
 
     /// The validated input, or every problem with the form in Norwegian.
-    pub fn input(&self, channel: Channel) -> Result<NewCaseInput, Vec<String>> {
+    pub fn input(
+        &self,
+        channel: Channel,
+        follows_id: Option<i64>,
+    ) -> Result<NewCaseInput, Vec<String>> {
         let impact = ImpactAnswers {
             life_and_health: self.life_and_health.is_some(),
             whole_unit_down: self.whole_unit_down.is_some(),
@@ -115,7 +124,9 @@ impl CaseForm {
             computer_name: self.computer_name.clone(),
             service_id,
             suggested_priority: impact.suggested_priority(),
+            priority_confirmed: false,
             channel,
+            follows_id,
         };
         match (input.validate(), extra.is_empty()) {
             (Ok(v), true) => Ok(v),
@@ -153,16 +164,62 @@ pub async fn new_case_page(
     })
 }
 
+#[derive(Deserialize, Default)]
+pub struct NewCaseQuery {
+    #[serde(default)]
+    follows: String,
+}
+
 pub async fn new_case(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<NewCaseQuery>,
 ) -> Result<Response, WebError> {
+    prefilled(&state, &user, q.follows, String::new()).await
+}
+
+/// The form that a refused reply leads to: a new report following up the
+/// old case, with the text the requester had written. Nothing is stored.
+#[derive(Deserialize)]
+pub struct FollowUpForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    follows: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn follow_up(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<FollowUpForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    prefilled(&state, &user, f.follows, f.description).await
+}
+
+async fn prefilled(
+    state: &AppState,
+    user: &CurrentUser,
+    follows: String,
+    description: String,
+) -> Result<Response, WebError> {
+    let follows = follows.trim().to_owned();
+    let title = if follows.is_empty() {
+        String::new()
+    } else {
+        format!("{} {follows}", texts::ui().follow_up_title)
+    };
     let values = CaseFormValues {
         kind: "fault".into(),
         requester_username: user.user.username.clone(),
+        title,
+        description,
+        follows,
         ..CaseFormValues::default()
     };
-    let page = new_case_page(&state, &user, None, values, Vec::new()).await?;
+    let page = new_case_page(state, user, None, values, Vec::new()).await?;
     let status = if page.refused.is_some() {
         StatusCode::FORBIDDEN
     } else {
@@ -191,7 +248,24 @@ pub async fn submit(
     channel: Channel,
 ) -> Result<Response, WebError> {
     let caller = (requester.id != user.user.id).then(|| requester.clone());
-    match f.input(channel) {
+    let actor = skranke_core::Actor {
+        user_id: requester.id,
+        kind: requester.kind,
+    };
+    let follows_id = match f.follows.trim() {
+        "" => Ok(None),
+        n => readable_case(state, actor, n)
+            .await
+            .map(|c| Some(c.id))
+            .map_err(|_| {
+                vec![format!(
+                    "{}: {}",
+                    texts::field_label("follows"),
+                    texts::FOLLOWS_UNKNOWN
+                )]
+            }),
+    };
+    match follows_id.and_then(|id| f.input(channel, id)) {
         Ok(input) => {
             let case = casework::register(state, &user.user, requester, input).await?;
             Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())

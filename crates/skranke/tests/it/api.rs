@@ -9,7 +9,15 @@ async fn api_case_lifecycle() {
     let app = spawn().await;
     let kari = app.token("ansatt").await;
     let agent = app.token("agent1").await;
-    let r = app.api(reqwest::Method::POST, "/api/v1/cases", &kari, Some(json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "computer_name": "PC-7", "priority": "high"}))).await;
+    // A requester does not pick a priority: a bare one is refused, naming it.
+    let before = app.case_count().await;
+    let r = app.api(reqwest::Method::POST, "/api/v1/cases", &kari, Some(json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "priority": "high"}))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["field"], "priority", "{p}");
+    assert_eq!(app.case_count().await, before);
+    // The impact answers set it, as in the form.
+    let r = app.api(reqwest::Method::POST, "/api/v1/cases", &kari, Some(json!({"title": "Teams starter ikke", "description": "Krasjer ved oppstart.", "computer_name": "PC-7", "impact": {"whole_unit_down": true}}))).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let case: Value = r.json().await.unwrap();
     let number = case["number"].as_str().unwrap().to_owned();
@@ -24,7 +32,32 @@ async fn api_case_lifecycle() {
     assert_eq!(case["channel"], "api");
     assert_eq!(case["status"], "new");
     assert_eq!(case["suggested_priority"], "high");
+    assert_eq!(case["priority_confirmed"], false, "waits for the handler");
     assert_eq!(case["requester_username"], "ansatt");
+    // Title and description alone make a valid case, at the rule's default.
+    let r = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/cases",
+            &kari,
+            Some(json!({"title": "Mus", "description": "Musa er treg."})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let plain: Value = r.json().await.unwrap();
+    assert_eq!(plain["priority"], "low");
+    // Agents set the priority directly, for someone else.
+    let r = app.api(reqwest::Method::POST, "/api/v1/cases", &agent, Some(json!({"title": "Journal nede", "description": "Ringte inn.", "priority": "critical", "requester": "ansatt2"}))).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let set: Value = r.json().await.unwrap();
+    assert_eq!(
+        (
+            set["priority"].as_str(),
+            set["priority_confirmed"].as_bool()
+        ),
+        (Some("critical"), Some(true))
+    );
+    assert_eq!(set["requester"]["name"], "Ola Hansen");
 
     let r = app
         .api(
@@ -90,15 +123,38 @@ async fn api_case_lifecycle() {
         "requester sees no internal notes"
     );
 
+    // A change must say which version it is based on.
     let r = app
         .api(
             reqwest::Method::PATCH,
             &format!("/api/v1/cases/{number}"),
             &agent,
-            Some(json!({"status": "resolved", "priority": "medium", "handler": "agent2"})),
+            Some(json!({"status": "resolved"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{number}"),
+            &agent,
+            None,
+        )
+        .await;
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let current: Value = r.json().await.unwrap();
+    assert_eq!(etag, format!("\"{}\"", current["version"]));
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &agent,
+            Some(json!({"status": "resolved", "priority": "medium", "handler": "agent2", "version": current["version"]})),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()["etag"].to_str().unwrap(), etag, "a new version");
     let updated: Value = r.json().await.unwrap();
     assert_eq!(updated["status"], "resolved");
     assert_eq!(updated["priority"], "medium");
@@ -116,6 +172,23 @@ async fn api_case_lifecycle() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // So is a stale `If-Match`, with 412; the current one works.
+    let patch = |etag: String| {
+        client()
+            .patch(app.url(&format!("/api/v1/cases/{number}")))
+            .bearer_auth(&agent)
+            .header("if-match", etag)
+            .json(&json!({"status": "closed"}))
+            .send()
+    };
+    assert_eq!(
+        patch(etag.clone()).await.unwrap().status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    let r = patch(format!("\"{}\"", updated["version"])).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let closed: Value = r.json().await.unwrap();
+    assert_eq!(closed["status"], "closed");
 
     // Requesters cannot change status or write internal notes.
     let r = app
@@ -123,7 +196,7 @@ async fn api_case_lifecycle() {
             reqwest::Method::PATCH,
             &format!("/api/v1/cases/{number}"),
             &kari,
-            Some(json!({"status": "closed"})),
+            Some(json!({"status": "in_progress", "version": closed["version"]})),
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -171,8 +244,8 @@ async fn api_errors_are_problem_documents_naming_the_field() {
             422,
         ),
         (
-            json!({"title": "t", "description": "d", "priority": "urgent"}),
-            "priority",
+            json!({"title": "t", "description": "d", "impact": {"urgent": true}}),
+            "urgent",
             422,
         ),
         (json!({"title": "", "description": "d"}), "title", 422),
@@ -302,4 +375,62 @@ async fn openapi_document_describes_the_api() {
     assert!(doc["paths"]["/api/v1/cases"]["post"]["responses"]["201"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+both!(a_change_is_all_or_nothing);
+async fn a_change_is_all_or_nothing() {
+    let app = spawn().await;
+    let kari = app.token("ansatt").await;
+    let agent = app.token("agent1").await;
+    let created: Value = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/cases",
+            &kari,
+            Some(json!({"title": "t", "description": "d"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let number = created["number"].as_str().unwrap();
+    let case = app.store.case_by_number(number).await.unwrap();
+    let history = app.store.history(case.id).await.unwrap().len();
+    for deadline in ["not a time", "2001-01-01T10:00:00Z"] {
+        let r = app
+            .api(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/cases/{number}"),
+                &agent,
+                Some(json!({"status": "waiting_supplier", "priority": "high", "agreed_deadline": deadline,
+                    "agreed_deadline_reason": "avtalt", "version": case.version})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{deadline}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["field"], "agreed_deadline");
+        let after = app.store.case_by_number(number).await.unwrap();
+        assert_eq!(
+            (after.status, after.priority, after.version),
+            (case.status, case.priority, case.version),
+            "nothing of the change was committed"
+        );
+        assert_eq!(app.store.history(case.id).await.unwrap().len(), history);
+    }
+    // The same change with a good deadline lands whole.
+    let r = app
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &agent,
+            Some(json!({"status": "waiting_supplier", "priority": "high", "agreed_deadline": "2099-01-01T10:00:00Z",
+                "agreed_deadline_reason": "avtalt", "version": case.version})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after = app.store.case_by_number(number).await.unwrap();
+    assert_eq!(after.status.key(), "waiting_supplier");
+    assert_eq!(after.priority.key(), "high");
+    assert_eq!(after.version, case.version + 1, "one change, one version");
+    assert_eq!(after.agreed_deadline, Some(4_070_944_800_000));
 }

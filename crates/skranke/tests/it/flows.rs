@@ -146,19 +146,14 @@ async fn reopen_is_refused_after_the_window() {
     let (kari, csrf) = app.login("ansatt").await;
     let number = app.report(&kari, &csrf, "Gammel sak").await;
     let case = app.store.case_by_number(&number).await.unwrap();
-    let changes = skranke_store::CaseChanges {
-        status: Some(skranke_core::Status::Resolved),
-        ..Default::default()
-    };
-    app.store
-        .update_case(
-            case.id,
-            case.handler_id.unwrap(),
-            &changes,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    crate::support::change_as(
+        &app,
+        "agent1",
+        case.id,
+        crate::support::set_status(skranke_core::Status::Resolved),
+        jiff::Timestamp::now(),
+    )
+    .await;
     let r = app
         .post(
             &kari,
@@ -192,14 +187,14 @@ async fn new_cases_go_to_the_least_loaded_agent_then_round_robin() {
         .await
         .unwrap();
     for c in all.iter().filter(|c| c.status.is_open()) {
-        let ch = skranke_store::CaseChanges {
-            status: Some(skranke_core::Status::Closed),
-            ..Default::default()
-        };
-        app.store
-            .update_case(c.id, c.created_by, &ch, jiff::Timestamp::now())
-            .await
-            .unwrap();
+        crate::support::change_as(
+            &app,
+            "agent1",
+            c.id,
+            crate::support::set_status(skranke_core::Status::Closed),
+            jiff::Timestamp::now(),
+        )
+        .await;
     }
     let (kari, csrf) = app.login("ansatt").await;
     let mut handlers = Vec::new();

@@ -31,6 +31,7 @@ macro_rules! both {
 
 mod api;
 mod browser;
+mod changes;
 mod cli;
 mod flows;
 mod multi;

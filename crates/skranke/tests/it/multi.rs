@@ -177,7 +177,7 @@ async fn two_instances() {
             let r = client()
                 .post(format!("{base}/api/v1/cases"))
                 .bearer_auth(&token)
-                .json(&serde_json::json!({"title": format!("Drill {i}"), "description": "Stopp", "priority": "critical"}))
+                .json(&serde_json::json!({"title": format!("Drill {i}"), "description": "Stopp", "impact": {"life_and_health": true}}))
                 .send()
                 .await
                 .unwrap();

@@ -74,7 +74,7 @@ async fn agent_and_admin_routes_are_closed_to_others() {
         .post(
             &kari,
             &format!("/cases/{number}/update"),
-            &[("csrf", &csrf), ("status", "closed")],
+            &[("csrf", &csrf), ("version", "1"), ("status", "closed")],
         )
         .await;
     assert_eq!(

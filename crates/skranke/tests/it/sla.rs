@@ -6,7 +6,7 @@ use crate::support::{spawn, spawn_state, temp_dir};
 use jiff::{SignedDuration, Timestamp};
 use reqwest::StatusCode;
 use skranke_core::{CaseKind, Channel, Config, NewCaseInput, Priority, Status};
-use skranke_store::{CaseChanges, CreateCase, Store};
+use skranke_store::{CreateCase, Store};
 
 fn oslo(s: &str) -> Timestamp {
     let dt: jiff::civil::DateTime = s.parse().unwrap();
@@ -28,7 +28,9 @@ async fn register(store: &Store, priority: Priority, at: Timestamp) -> skranke_s
                 computer_name: "PC-1".into(),
                 service_id: None,
                 suggested_priority: priority,
+                priority_confirmed: false,
                 channel: Channel::Web,
+                follows_id: None,
             },
             requester_id: requester.id,
             created_by: requester.id,
@@ -175,15 +177,11 @@ async fn a_priority_change_escalates_in_the_same_transaction() {
     let reg = oslo("2027-01-11T09:00");
     let case = register(&app.store, Priority::Medium, reg).await;
     let change = reg + SignedDuration::from_mins(150);
-    let changes = CaseChanges {
+    let raise = skranke_core::change::Change::Update(skranke_core::change::Update {
         priority: Some(Priority::High),
         ..Default::default()
-    };
-    let updated = app
-        .store
-        .update_case(case.id, case.handler_id.unwrap(), &changes, change)
-        .await
-        .unwrap();
+    });
+    let updated = crate::support::change_as(&app, "agent1", case.id, raise, change).await;
     // Høy: response levels at 1 h and 2 h are already passed; no sweep needed.
     assert_eq!(updated.response_level, 2);
     let esc = app.store.escalations_of(case.id).await.unwrap();
@@ -271,7 +269,12 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
         .post(
             &agent,
             &path,
-            &[("csrf", &csrf), ("deadline", &in_days(3)), ("reason", " ")],
+            &[
+                ("csrf", &csrf),
+                ("version", &case.version.to_string()),
+                ("deadline", &in_days(3)),
+                ("reason", " "),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -287,6 +290,7 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
             &path,
             &[
                 ("csrf", &csrf),
+                ("version", &case.version.to_string()),
                 ("deadline", &in_days(-1)),
                 ("reason", "avtalt"),
             ],
@@ -298,7 +302,12 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
         .post(
             &kari,
             &path,
-            &[("csrf", &kcsrf), ("deadline", &in_days(3)), ("reason", "x")],
+            &[
+                ("csrf", &kcsrf),
+                ("version", &case.version.to_string()),
+                ("deadline", &in_days(3)),
+                ("reason", "x"),
+            ],
         )
         .await;
     assert_eq!(
@@ -322,6 +331,7 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
             &path,
             &[
                 ("csrf", &csrf),
+                ("version", &case.version.to_string()),
                 ("deadline", &when),
                 ("reason", "Avtalt med bruker på telefon"),
             ],
@@ -408,7 +418,7 @@ async fn the_case_page_and_api_show_both_clocks() {
             reqwest::Method::PATCH,
             &format!("/api/v1/cases/{number}"),
             &token,
-            Some(serde_json::json!({"status": "waiting_customer"})),
+            Some(serde_json::json!({"status": "waiting_customer", "version": v["version"]})),
         )
         .await;
     let v: serde_json::Value = r.json().await.unwrap();
@@ -421,7 +431,7 @@ async fn the_case_page_and_api_show_both_clocks() {
             reqwest::Method::PATCH,
             &format!("/api/v1/cases/{number}"),
             &token,
-            Some(serde_json::json!({"agreed_deadline": "2099-01-01T10:00:00Z"})),
+            Some(serde_json::json!({"agreed_deadline": "2099-01-01T10:00:00Z", "version": v["version"]})),
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -310,3 +310,41 @@ impl TestApp {
         page[start..].split('<').next().unwrap().to_owned()
     }
 }
+
+/// Applies a change to a case as `username` (an agent: as the handler would).
+pub async fn change_as(
+    app: &TestApp,
+    username: &str,
+    case_id: i64,
+    change: skranke_core::change::Change,
+    now: jiff::Timestamp,
+) -> skranke_store::Case {
+    let u = app.store.user_by_username(username).await.unwrap();
+    let actor = skranke_core::Actor {
+        user_id: u.id,
+        kind: u.kind,
+    };
+    app.store
+        .change_case(
+            skranke_store::ChangeCase {
+                case_id,
+                actor,
+                change,
+                based_on: skranke_store::BasedOn::Latest,
+                attachments: &[],
+                now,
+            },
+            &skranke_core::change::Rules::from_config(&app.state.config),
+        )
+        .await
+        .unwrap()
+        .case
+}
+
+/// An agent's edit that sets a status.
+pub fn set_status(status: skranke_core::Status) -> skranke_core::change::Change {
+    skranke_core::change::Change::Update(skranke_core::change::Update {
+        status: Some(status),
+        ..Default::default()
+    })
+}

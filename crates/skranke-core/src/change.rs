@@ -1,0 +1,866 @@
+//! Every change to a registered case, decided in one place: `decide` takes
+//! the case as it is, who acts, what they ask for and the time, and returns
+//! the new state with its history entries, or an error naming the field.
+//! The store persists a decision in one transaction; the pages and the API
+//! both call this, so they cannot disagree.
+
+use crate::case::{MESSAGE_MAX, ValidationCode, check_text, clean_line};
+use crate::history::{HistoryEvent, HistoryField};
+use crate::priority::ImpactAnswers;
+use crate::status::TransitionError;
+use crate::{Actor, Priority, Status, UserKind};
+use jiff::{SignedDuration, Timestamp};
+
+/// Longest reason for an agreed deadline, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// Someone a case refers to: the id, and the name its history shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A case as the rules of change see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub requester_id: i64,
+    pub status: Status,
+    pub priority: Priority,
+    pub priority_confirmed: bool,
+    pub handler: Option<Person>,
+    pub team: Option<i64>,
+    /// The last entry into `resolved`/`closed` from an open status.
+    pub resolved_at: Option<Timestamp>,
+    pub agreed_deadline: Option<Timestamp>,
+}
+
+/// Someone proposed as the handler, as the store found them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub person: Person,
+    pub kind: UserKind,
+    pub active: bool,
+    pub team: Option<i64>,
+}
+
+/// An agent's edit of a case: any of its fields, at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    pub status: Option<Status>,
+    /// Setting it, even to the same value, confirms the priority.
+    pub priority: Option<Priority>,
+    /// `Some(None)` leaves the case unassigned.
+    pub handler: Option<Option<Candidate>>,
+    /// An agreed resolution deadline and its reason.
+    pub agreed_deadline: Option<(Timestamp, String)>,
+}
+
+/// A reply, note or requester's message, and what it implies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewMessage {
+    /// An internal note (agents only).
+    pub internal: bool,
+    pub body: String,
+    /// How many files come with it: a message of files alone needs no text.
+    pub attachments: usize,
+    /// Agents: a status to set with the message (asking a question and
+    /// waiting for the answer, say).
+    pub status: Option<Status>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Update(Update),
+    Message(NewMessage),
+    /// The requester confirms that a resolved case is solved.
+    Confirm,
+    /// The requester reopens a finished case inside the reopen window.
+    Reopen,
+}
+
+/// The configured rules a decision depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub reopen_window: SignedDuration,
+}
+
+impl Rules {
+    pub fn from_config(config: &crate::Config) -> Rules {
+        Rules {
+            reopen_window: SignedDuration::from_hours(
+                24 * i64::from(config.cases.reopen_window_days),
+            ),
+        }
+    }
+}
+
+/// Which kind of message a change stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// From an agent to the requester.
+    PublicReply,
+    InternalNote,
+    /// From the requester.
+    RequesterMessage,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 3] = [
+        Self::PublicReply,
+        Self::InternalNote,
+        Self::RequesterMessage,
+    ];
+
+    pub fn key(self) -> &'static str {
+        self.field().key()
+    }
+
+    pub fn field(self) -> HistoryField {
+        match self {
+            Self::PublicReply => HistoryField::PublicReply,
+            Self::InternalNote => HistoryField::InternalNote,
+            Self::RequesterMessage => HistoryField::RequesterMessage,
+        }
+    }
+
+    pub fn is_internal(self) -> bool {
+        self == Self::InternalNote
+    }
+}
+
+crate::key_from_str!(MessageKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub state: CaseState,
+    /// In the order they happen; empty when nothing changes.
+    pub events: Vec<HistoryEvent>,
+    /// The message to store, with its text as kept.
+    pub message: Option<(MessageKind, String)>,
+}
+
+/// Why a change was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    /// This person may not make this change at all.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{field}: {code}")]
+    Invalid {
+        field: &'static str,
+        code: ValidationCode,
+    },
+    /// The case's status does not allow it.
+    #[error("status: {0}")]
+    Transition(TransitionError),
+}
+
+impl ChangeError {
+    fn invalid(field: &'static str, code: ValidationCode) -> ChangeError {
+        ChangeError::Invalid { field, code }
+    }
+}
+
+fn ms(t: Timestamp) -> String {
+    t.as_millisecond().to_string()
+}
+
+struct Draft {
+    state: CaseState,
+    events: Vec<HistoryEvent>,
+    now: Timestamp,
+}
+
+impl Draft {
+    fn push(
+        &mut self,
+        by: Option<i64>,
+        field: HistoryField,
+        old: Option<String>,
+        new: Option<String>,
+    ) {
+        self.events
+            .push(HistoryEvent::new(by, field).values(old, new));
+    }
+
+    fn set_status(&mut self, by: Option<i64>, to: Status, from_message: bool) {
+        let from = self.state.status;
+        if from == to {
+            return;
+        }
+        if to.is_finished() && from.is_open() {
+            self.state.resolved_at = Some(self.now);
+        } else if to.is_open() {
+            self.state.resolved_at = None;
+        }
+        self.state.status = to;
+        let mut e = HistoryEvent::new(by, HistoryField::Status)
+            .values(Some(from.key().into()), Some(to.key().into()));
+        e.from_message = from_message;
+        self.events.push(e);
+    }
+
+    fn within_reopen_window(&self, rules: &Rules) -> bool {
+        self.state
+            .resolved_at
+            .is_some_and(|at| at + rules.reopen_window > self.now)
+    }
+}
+
+/// Decides a change. `now` is the instant of the change.
+pub fn decide(
+    case: &CaseState,
+    actor: Actor,
+    change: Change,
+    rules: &Rules,
+    now: Timestamp,
+) -> Result<Decision, ChangeError> {
+    let mut d = Draft {
+        state: case.clone(),
+        events: Vec::new(),
+        now,
+    };
+    let staff = actor.kind.is_staff();
+    let own = actor.user_id == case.requester_id;
+    let by = Some(actor.user_id);
+    let mut message = None;
+    match change {
+        Change::Update(u) => {
+            if !staff {
+                return Err(ChangeError::Forbidden);
+            }
+            update(&mut d, by, u)?;
+        }
+        Change::Message(m) => {
+            if !staff && !own {
+                return Err(ChangeError::Forbidden);
+            }
+            if !staff && m.internal {
+                return Err(ChangeError::invalid("internal", ValidationCode::NotAllowed));
+            }
+            if !staff && m.status.is_some() {
+                return Err(ChangeError::invalid("status", ValidationCode::NotAllowed));
+            }
+            let kind = match (staff, m.internal) {
+                (true, true) => MessageKind::InternalNote,
+                (true, false) => MessageKind::PublicReply,
+                (false, _) => MessageKind::RequesterMessage,
+            };
+            // What the requester's message does to the case, or why it is refused.
+            let implied = match (kind, d.state.status) {
+                (MessageKind::RequesterMessage, Status::WaitingCustomer) => {
+                    Some(Status::InProgress)
+                }
+                (MessageKind::RequesterMessage, Status::Resolved)
+                    if d.within_reopen_window(rules) =>
+                {
+                    Some(Status::InProgress)
+                }
+                (MessageKind::RequesterMessage, Status::Resolved) => {
+                    return Err(ChangeError::Transition(TransitionError::ReopenWindowPassed));
+                }
+                (MessageKind::RequesterMessage, Status::Closed) => {
+                    return Err(ChangeError::Transition(TransitionError::Closed));
+                }
+                // An agent's first reply starts the work.
+                (MessageKind::PublicReply, Status::New) if m.status.is_none() => {
+                    Some(Status::InProgress)
+                }
+                _ => None,
+            };
+            let body = m.body.trim().to_owned();
+            let mut errors = Vec::new();
+            check_text("body", &body, m.attachments == 0, MESSAGE_MAX, &mut errors);
+            if let Some(e) = errors.first() {
+                return Err(ChangeError::invalid(e.field, e.code));
+            }
+            let mut e = HistoryEvent::new(by, kind.field());
+            e.from_message = true;
+            d.events.push(e);
+            if let Some(to) = m.status.filter(|s| *s != d.state.status) {
+                let to = d
+                    .state
+                    .status
+                    .agent_transition(to)
+                    .map_err(ChangeError::Transition)?;
+                d.set_status(by, to, false);
+            } else if let Some(to) = implied {
+                d.set_status(None, to, true);
+            }
+            message = Some((kind, body));
+        }
+        Change::Confirm | Change::Reopen => {
+            if !own {
+                return Err(ChangeError::Forbidden);
+            }
+            let to = if change == Change::Confirm {
+                d.state.status.requester_confirm()
+            } else {
+                let within = d.within_reopen_window(rules);
+                d.state.status.requester_reopen(within)
+            }
+            .map_err(ChangeError::Transition)?;
+            d.set_status(by, to, false);
+        }
+    }
+    Ok(Decision {
+        state: d.state,
+        events: d.events,
+        message,
+    })
+}
+
+fn update(d: &mut Draft, by: Option<i64>, u: Update) -> Result<(), ChangeError> {
+    // The order of the entries is the order the SLA engine applies them at
+    // one instant: a corrected priority applies before a resolution.
+    if let Some(p) = u.priority {
+        if p != d.state.priority {
+            let old = d.state.priority.key().into();
+            d.push(by, HistoryField::Priority, Some(old), Some(p.key().into()));
+        } else if !d.state.priority_confirmed {
+            d.push(
+                by,
+                HistoryField::PriorityConfirmed,
+                None,
+                Some(p.key().into()),
+            );
+        }
+        d.state.priority = p;
+        d.state.priority_confirmed = true;
+    }
+    match u.handler {
+        None => {}
+        Some(None) => {
+            if let Some(old) = d.state.handler.take() {
+                d.push(by, HistoryField::Handler, Some(old.name), None);
+                d.state.team = None;
+            }
+        }
+        Some(Some(c)) => {
+            if c.kind != UserKind::Agent || !c.active {
+                return Err(ChangeError::invalid(
+                    "handler",
+                    ValidationCode::NotActiveAgent,
+                ));
+            }
+            if d.state.handler.as_ref().map(|h| h.id) != Some(c.person.id) {
+                let old = d.state.handler.as_ref().map(|h| h.name.clone());
+                d.push(by, HistoryField::Handler, old, Some(c.person.name.clone()));
+                d.state.handler = Some(c.person);
+                d.state.team = c.team;
+            }
+        }
+    }
+    if let Some((deadline, reason)) = u.agreed_deadline {
+        let reason = clean_line(&reason);
+        let mut errors = Vec::new();
+        check_text(
+            "agreed_deadline_reason",
+            &reason,
+            true,
+            REASON_MAX,
+            &mut errors,
+        );
+        if let Some(e) = errors.first() {
+            return Err(ChangeError::invalid(e.field, e.code));
+        }
+        // Whole seconds, as the SLA engine counts.
+        if deadline.as_second() < d.now.as_second() {
+            return Err(ChangeError::invalid(
+                "agreed_deadline",
+                ValidationCode::InPast,
+            ));
+        }
+        let mut e = HistoryEvent::new(by, HistoryField::AgreedDeadline)
+            .values(d.state.agreed_deadline.map(ms), Some(ms(deadline)));
+        e.note = Some(reason);
+        d.events.push(e);
+        d.state.agreed_deadline = Some(deadline);
+    }
+    if let Some(to) = u.status.filter(|s| *s != d.state.status) {
+        let to = d
+            .state
+            .status
+            .agent_transition(to)
+            .map_err(ChangeError::Transition)?;
+        d.set_status(by, to, false);
+    }
+    Ok(())
+}
+
+/// Whether `decide` would accept this change now: what a page asks
+/// before it offers a button.
+pub fn allowed(
+    case: &CaseState,
+    actor: Actor,
+    change: Change,
+    rules: &Rules,
+    now: Timestamp,
+) -> bool {
+    decide(case, actor, change, rules, now).is_ok()
+}
+
+/// A new case's priority and whether it is confirmed: an agent may set it;
+/// a requester answers the impact questions (or not: then the rule's
+/// default, Lav) and the priority follows, for the handler to confirm.
+pub fn initial_priority(
+    creator: Actor,
+    priority: Option<Priority>,
+    impact: Option<ImpactAnswers>,
+) -> Result<(Priority, bool), ChangeError> {
+    match priority {
+        Some(_) if !creator.kind.is_staff() => {
+            Err(ChangeError::invalid("priority", ValidationCode::NotAllowed))
+        }
+        Some(p) => Ok((p, true)),
+        None => Ok((impact.unwrap_or_default().suggested_priority(), false)),
+    }
+}
+
+/// The first entries of a new case's history: registered and prioritised
+/// by whoever registered it, and handed to a handler by the system.
+pub fn registration_events(
+    creator: i64,
+    number: &str,
+    priority: Priority,
+    handler: Option<&Person>,
+) -> Vec<HistoryEvent> {
+    vec![
+        HistoryEvent::new(Some(creator), HistoryField::Created).values(None, Some(number.into())),
+        HistoryEvent::new(Some(creator), HistoryField::Priority)
+            .values(None, Some(priority.key().into())),
+        HistoryEvent::new(None, HistoryField::Handler)
+            .values(None, handler.map(|h| h.name.clone())),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KARI: i64 = 1;
+    const ANNE: i64 = 9;
+
+    fn now() -> Timestamp {
+        "2026-12-01T09:00:00Z".parse().unwrap()
+    }
+
+    fn rules() -> Rules {
+        Rules {
+            reopen_window: SignedDuration::from_hours(24 * 14),
+        }
+    }
+
+    fn case(status: Status) -> CaseState {
+        CaseState {
+            requester_id: KARI,
+            status,
+            priority: Priority::Low,
+            priority_confirmed: false,
+            handler: Some(Person {
+                id: ANNE,
+                name: "Anne".into(),
+            }),
+            team: Some(3),
+            resolved_at: status
+                .is_finished()
+                .then(|| now() - SignedDuration::from_hours(24)),
+            agreed_deadline: None,
+        }
+    }
+
+    fn kari() -> Actor {
+        Actor {
+            user_id: KARI,
+            kind: UserKind::Employee,
+        }
+    }
+
+    fn anne() -> Actor {
+        Actor {
+            user_id: ANNE,
+            kind: UserKind::Agent,
+        }
+    }
+
+    fn say(body: &str) -> Change {
+        Change::Message(NewMessage {
+            body: body.into(),
+            ..NewMessage::default()
+        })
+    }
+
+    fn fields(d: &Decision) -> Vec<(Option<i64>, HistoryField, Option<String>)> {
+        d.events
+            .iter()
+            .map(|e| (e.by, e.field, e.new.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_requesters_message_is_its_own_kind_and_resumes_a_waiting_case() {
+        let d = decide(
+            &case(Status::WaitingCustomer),
+            kari(),
+            say("Her er svaret"),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            d.message,
+            Some((MessageKind::RequesterMessage, "Her er svaret".into()))
+        );
+        assert_eq!(d.state.status, Status::InProgress);
+        assert_eq!(
+            fields(&d),
+            [
+                (Some(KARI), HistoryField::RequesterMessage, None),
+                (None, HistoryField::Status, Some("in_progress".into())),
+            ],
+            "the status change is the system's, caused by the message"
+        );
+        assert!(d.events.iter().all(|e| e.from_message));
+        // On a case in progress it changes nothing else.
+        let d = decide(
+            &case(Status::InProgress),
+            kari(),
+            say("Og en ting til"),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.state.status, Status::InProgress);
+        assert_eq!(d.events.len(), 1);
+    }
+
+    #[test]
+    fn a_requesters_message_reopens_a_resolved_case_inside_the_window_only() {
+        let d = decide(
+            &case(Status::Resolved),
+            kari(),
+            say("Det virker ikke likevel"),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.state.status, Status::InProgress);
+        assert_eq!(d.state.resolved_at, None);
+        let mut old = case(Status::Resolved);
+        old.resolved_at = Some(now() - SignedDuration::from_hours(24 * 15));
+        assert_eq!(
+            decide(&old, kari(), say("Hallo?"), &rules(), now()),
+            Err(ChangeError::Transition(TransitionError::ReopenWindowPassed))
+        );
+        assert_eq!(
+            decide(
+                &case(Status::Closed),
+                kari(),
+                say("Hallo?"),
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::Transition(TransitionError::Closed))
+        );
+    }
+
+    #[test]
+    fn requesters_write_no_internal_notes_and_set_no_status() {
+        let note = Change::Message(NewMessage {
+            internal: true,
+            body: "x".into(),
+            ..NewMessage::default()
+        });
+        assert_eq!(
+            decide(&case(Status::New), kari(), note, &rules(), now()),
+            Err(ChangeError::Invalid {
+                field: "internal",
+                code: ValidationCode::NotAllowed
+            })
+        );
+        let other = Actor {
+            user_id: 2,
+            kind: UserKind::Employee,
+        };
+        assert_eq!(
+            decide(&case(Status::New), other, say("x"), &rules(), now()),
+            Err(ChangeError::Forbidden)
+        );
+        let update = Change::Update(Update {
+            status: Some(Status::Closed),
+            ..Update::default()
+        });
+        assert_eq!(
+            decide(&case(Status::New), kari(), update, &rules(), now()),
+            Err(ChangeError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn an_agents_first_reply_starts_the_work_and_notes_change_nothing() {
+        let d = decide(
+            &case(Status::New),
+            anne(),
+            say("Vi ser på det"),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.message.unwrap().0, MessageKind::PublicReply);
+        assert_eq!(d.state.status, Status::InProgress);
+        let note = Change::Message(NewMessage {
+            internal: true,
+            body: "notat".into(),
+            ..NewMessage::default()
+        });
+        let d = decide(&case(Status::New), anne(), note, &rules(), now()).unwrap();
+        assert_eq!(d.message.unwrap().0, MessageKind::InternalNote);
+        assert_eq!(d.state.status, Status::New);
+        // A reply that asks a question waits for the answer.
+        let ask = Change::Message(NewMessage {
+            body: "Hvilken skriver?".into(),
+            status: Some(Status::WaitingCustomer),
+            ..NewMessage::default()
+        });
+        let d = decide(&case(Status::New), anne(), ask, &rules(), now()).unwrap();
+        assert_eq!(d.state.status, Status::WaitingCustomer);
+        assert_eq!(d.events[1].by, Some(ANNE));
+    }
+
+    #[test]
+    fn empty_messages_need_a_file() {
+        assert!(matches!(
+            decide(&case(Status::New), kari(), say("  "), &rules(), now()),
+            Err(ChangeError::Invalid { field: "body", .. })
+        ));
+        let file_only = Change::Message(NewMessage {
+            attachments: 1,
+            ..NewMessage::default()
+        });
+        let d = decide(&case(Status::New), kari(), file_only, &rules(), now()).unwrap();
+        assert_eq!(
+            d.message,
+            Some((MessageKind::RequesterMessage, String::new()))
+        );
+    }
+
+    #[test]
+    fn an_update_is_decided_whole_or_not_at_all() {
+        let bad = Change::Update(Update {
+            status: Some(Status::WaitingSupplier),
+            priority: Some(Priority::High),
+            agreed_deadline: Some((now() - SignedDuration::from_hours(1), "avtalt".into())),
+            ..Update::default()
+        });
+        assert_eq!(
+            decide(&case(Status::InProgress), anne(), bad, &rules(), now()),
+            Err(ChangeError::Invalid {
+                field: "agreed_deadline",
+                code: ValidationCode::InPast
+            })
+        );
+        let deadline = now() + SignedDuration::from_hours(48);
+        let good = Change::Update(Update {
+            status: Some(Status::WaitingSupplier),
+            priority: Some(Priority::High),
+            agreed_deadline: Some((deadline, " Avtalt\nmed bruker ".into())),
+            ..Update::default()
+        });
+        let d = decide(&case(Status::InProgress), anne(), good, &rules(), now()).unwrap();
+        assert_eq!(
+            d.events.iter().map(|e| e.field).collect::<Vec<_>>(),
+            [
+                HistoryField::Priority,
+                HistoryField::AgreedDeadline,
+                HistoryField::Status
+            ]
+        );
+        assert_eq!(d.events[1].note.as_deref(), Some("Avtalt med bruker"));
+        assert_eq!(d.state.agreed_deadline, Some(deadline));
+        assert!(d.state.priority_confirmed);
+        let no_reason = Change::Update(Update {
+            agreed_deadline: Some((deadline, "  ".into())),
+            ..Update::default()
+        });
+        assert!(matches!(
+            decide(
+                &case(Status::InProgress),
+                anne(),
+                no_reason,
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::Invalid {
+                field: "agreed_deadline_reason",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn handlers_must_be_active_agents_and_bring_their_team() {
+        let bob = |kind, active| Candidate {
+            person: Person {
+                id: 10,
+                name: "Bob".into(),
+            },
+            kind,
+            active,
+            team: Some(7),
+        };
+        for (kind, active) in [(UserKind::Employee, true), (UserKind::Agent, false)] {
+            let u = Change::Update(Update {
+                handler: Some(Some(bob(kind, active))),
+                ..Update::default()
+            });
+            assert!(decide(&case(Status::New), anne(), u, &rules(), now()).is_err());
+        }
+        let u = Change::Update(Update {
+            handler: Some(Some(bob(UserKind::Agent, true))),
+            ..Update::default()
+        });
+        let d = decide(&case(Status::New), anne(), u, &rules(), now()).unwrap();
+        assert_eq!(d.state.team, Some(7));
+        assert_eq!(d.events[0].old.as_deref(), Some("Anne"));
+        let u = Change::Update(Update {
+            handler: Some(None),
+            ..Update::default()
+        });
+        let d = decide(&case(Status::New), anne(), u, &rules(), now()).unwrap();
+        assert_eq!((d.state.handler, d.state.team), (None, None));
+    }
+
+    #[test]
+    fn same_values_change_nothing_but_a_first_confirmation() {
+        let same = Update {
+            status: Some(Status::InProgress),
+            priority: Some(Priority::Low),
+            handler: Some(Some(Candidate {
+                person: Person {
+                    id: ANNE,
+                    name: "Anne".into(),
+                },
+                kind: UserKind::Agent,
+                active: true,
+                team: Some(3),
+            })),
+            agreed_deadline: None,
+        };
+        let d = decide(
+            &case(Status::InProgress),
+            anne(),
+            Change::Update(same.clone()),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            fields(&d),
+            [(
+                Some(ANNE),
+                HistoryField::PriorityConfirmed,
+                Some("low".into())
+            )]
+        );
+        let mut confirmed = case(Status::InProgress);
+        confirmed.priority_confirmed = true;
+        let d = decide(&confirmed, anne(), Change::Update(same), &rules(), now()).unwrap();
+        assert!(d.events.is_empty());
+    }
+
+    #[test]
+    fn confirm_and_reopen_are_the_requesters() {
+        let d = decide(
+            &case(Status::Resolved),
+            kari(),
+            Change::Confirm,
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(d.state.status, Status::Closed);
+        assert!(
+            d.state.resolved_at.is_some(),
+            "closing keeps the resolution time"
+        );
+        let d = decide(
+            &case(Status::Closed),
+            kari(),
+            Change::Reopen,
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.state.status, d.state.resolved_at),
+            (Status::InProgress, None)
+        );
+        assert_eq!(
+            decide(
+                &case(Status::Resolved),
+                anne(),
+                Change::Confirm,
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::Forbidden)
+        );
+        assert_eq!(
+            decide(
+                &case(Status::InProgress),
+                kari(),
+                Change::Confirm,
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::Transition(TransitionError::NotResolved))
+        );
+    }
+
+    #[test]
+    fn requesters_do_not_pick_a_priority() {
+        let agent = anne();
+        assert_eq!(
+            initial_priority(kari(), Some(Priority::High), None),
+            Err(ChangeError::Invalid {
+                field: "priority",
+                code: ValidationCode::NotAllowed
+            })
+        );
+        assert_eq!(
+            initial_priority(kari(), None, None),
+            Ok((Priority::Low, false))
+        );
+        let impact = ImpactAnswers {
+            whole_unit_down: true,
+            ..ImpactAnswers::default()
+        };
+        assert_eq!(
+            initial_priority(kari(), None, Some(impact)),
+            Ok((Priority::High, false))
+        );
+        assert_eq!(
+            initial_priority(agent, Some(Priority::Critical), None),
+            Ok((Priority::Critical, true))
+        );
+    }
+
+    #[test]
+    fn the_system_assigns_the_handler_at_registration() {
+        let anne = Person {
+            id: ANNE,
+            name: "Anne".into(),
+        };
+        let events = registration_events(KARI, "2026-000001", Priority::Low, Some(&anne));
+        assert_eq!(
+            events.iter().map(|e| (e.by, e.field)).collect::<Vec<_>>(),
+            [
+                (Some(KARI), HistoryField::Created),
+                (Some(KARI), HistoryField::Priority),
+                (None, HistoryField::Handler),
+            ]
+        );
+    }
+}
