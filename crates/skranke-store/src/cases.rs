@@ -2,6 +2,7 @@
 //! messages and attachments.
 
 use crate::db::Tx;
+use crate::idempotency::{self, Claim, IdempotencyKey};
 use crate::query::q;
 use crate::{Attachment, Case, HistoryEntry, Message, Store, StoreError, from_ms, ms};
 use jiff::Timestamp;
@@ -34,6 +35,15 @@ pub struct CreateCase {
     /// Year of registration in local time: the number's prefix.
     pub year: i16,
     pub now: Timestamp,
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+/// A registered case, and whether it was registered by an earlier request
+/// with the same idempotency key.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub case: Case,
+    pub replayed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +95,7 @@ pub struct ChangeCase<'a> {
     /// Files stored already, for a message.
     pub attachments: &'a [NewAttachment],
     pub now: Timestamp,
+    pub idempotency: Option<IdempotencyKey>,
 }
 
 /// Which version of a case a change is based on.
@@ -105,6 +116,8 @@ pub enum BasedOn {
 pub struct Changed {
     pub case: Case,
     pub message_id: Option<i64>,
+    /// Made by an earlier request with the same idempotency key; nothing new was stored.
+    pub replayed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -171,8 +184,20 @@ async fn choose_handler(tx: &mut Tx) -> Result<Option<(Person, Option<i64>)>, St
 impl Store {
     /// Registers a case: takes the next number, assigns a handler and writes
     /// the first history entries, all in one transaction.
-    pub async fn create_case(&self, c: CreateCase) -> Result<Case, StoreError> {
+    pub async fn create_case(&self, c: CreateCase) -> Result<Registered, StoreError> {
         let mut tx = self.begin().await?;
+        if let Some(k) = &c.idempotency
+            && let Claim::Replay { case_id, .. } = idempotency::claim(&mut tx, k, c.now).await?
+        {
+            let id = case_id
+                .ok_or_else(|| StoreError::Corrupt("idempotency key without its case".into()))?;
+            let case = fetch_case(&mut tx, id).await?;
+            tx.commit().await?;
+            return Ok(Registered {
+                case,
+                replayed: true,
+            });
+        }
         let requester: Option<(Option<i64>, Option<i64>)> = tx
             .opt(
                 q("SELECT org_id, unit_id FROM users WHERE id = $1 AND active = TRUE")
@@ -222,9 +247,15 @@ impl Store {
         );
         append_history(&mut tx, id, c.now, &events, None).await?;
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
+        if let Some(k) = &c.idempotency {
+            idempotency::record(&mut tx, k, id, None).await?;
+        }
         let case = fetch_case(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(case)
+        Ok(Registered {
+            case,
+            replayed: false,
+        })
     }
 
     pub async fn case_by_number(&self, number: &str) -> Result<Case, StoreError> {
@@ -266,6 +297,20 @@ impl Store {
         rules: &Rules,
     ) -> Result<Changed, StoreError> {
         let mut tx = self.begin().await?;
+        if let Some(k) = &c.idempotency
+            && let Claim::Replay {
+                case_id,
+                message_id,
+            } = idempotency::claim(&mut tx, k, c.now).await?
+        {
+            let case = fetch_case(&mut tx, case_id.unwrap_or(c.case_id)).await?;
+            tx.commit().await?;
+            return Ok(Changed {
+                case,
+                message_id,
+                replayed: true,
+            });
+        }
         tx.lock_case(c.case_id).await?;
         let old = fetch_case(&mut tx, c.case_id).await?;
         // A change is never dated before the case's last one (clocks of
@@ -285,9 +330,11 @@ impl Store {
             BasedOn::Unknown => return Err(StoreError::VersionRequired),
         }
         if events.is_empty() {
+            // Nothing changes; a claimed key is let go with the rollback.
             return Ok(Changed {
                 case: old,
                 message_id: None,
+                replayed: false,
             });
         }
         let mut message_id = None;
@@ -328,9 +375,16 @@ impl Store {
         )
         .await?;
         crate::sla::sync(&mut tx, &self.sla, c.case_id, now).await?;
+        if let Some(k) = &c.idempotency {
+            idempotency::record(&mut tx, k, c.case_id, message_id).await?;
+        }
         let case = fetch_case(&mut tx, c.case_id).await?;
         tx.commit().await?;
-        Ok(Changed { case, message_id })
+        Ok(Changed {
+            case,
+            message_id,
+            replayed: false,
+        })
     }
 
     pub async fn messages(

@@ -1,6 +1,6 @@
 use crate::query::query_methods;
 use crate::{SlaSettings, StoreError};
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
@@ -9,6 +9,13 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long a request waits for a connection from the pool before it is
+/// answered "busy, try again" (503) instead of queueing without bound.
+const POOL_WAIT: Duration = Duration::from_secs(5);
+/// How long a statement waits for a lock another process holds (SQLite's
+/// busy timeout, PostgreSQL's `lock_timeout`).
+const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub(crate) enum Pools {
@@ -99,14 +106,16 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(LOCK_WAIT);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .acquire_timeout(POOL_WAIT)
             .connect_with(opts.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(POOL_WAIT)
             .connect_with(opts.read_only(true))
             .await?;
         Ok(Store {
@@ -118,12 +127,23 @@ impl Store {
     /// Connects to PostgreSQL and runs its migrations (under sqlx's
     /// advisory lock, so instances starting together do not race).
     pub async fn open_postgres(url: &str, sla: SlaSettings) -> Result<Store, StoreError> {
+        let opts = url.parse::<PgConnectOptions>()?;
+        // Migrations wait as long as another instance's take (their
+        // advisory lock); requests wait for locks only `LOCK_WAIT`.
+        let migrator = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&migrator)
+            .await?;
+        migrator.close().await;
+        let wait = format!("{}ms", LOCK_WAIT.as_millis());
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .acquire_timeout(POOL_WAIT)
+            .connect_with(opts.options([("lock_timeout", wait.as_str())]))
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Store {
             pools: Pools::Postgres(pool),
             sla: Arc::new(sla),

@@ -10,6 +10,9 @@ pub enum StoreError {
     /// An edit must say which version of the case it is based on.
     #[error("the version the change is based on is required")]
     VersionRequired,
+    /// An idempotency key used again for a different request.
+    #[error("the idempotency key was used for another request")]
+    IdempotencyMismatch,
     /// A referenced row (organization, unit, team, service, user) does not exist.
     #[error("{0} does not exist")]
     MissingReference(&'static str),
@@ -29,10 +32,28 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
-        match e {
-            sqlx::Error::PoolTimedOut => StoreError::Busy,
-            e => StoreError::Db(e),
+        if is_busy(&e) {
+            StoreError::Busy
+        } else {
+            StoreError::Db(e)
         }
+    }
+}
+
+/// Overload, not failure: no connection free in time, or a lock held
+/// longer than we wait (SQLite `SQLITE_BUSY`/`SQLITE_LOCKED`; PostgreSQL
+/// `lock_timeout`, a deadlock or a serialization failure). Trying again
+/// later can succeed.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => {
+            let code = d.code();
+            let code = code.as_deref().unwrap_or("");
+            matches!(code, "55P03" | "40001" | "40P01")
+                || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        }
+        _ => false,
     }
 }
 

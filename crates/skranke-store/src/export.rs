@@ -84,6 +84,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("next_due", I64),
             ("next_escalation_at", I64),
             ("follows_id", I64),
+            ("sla_error", Str),
+            ("sla_error_at", I64),
         ],
     ),
     (
@@ -191,6 +193,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("text", Str),
             ("created_at", I64),
             ("read_at", I64),
+        ],
+    ),
+    (
+        "idempotency_keys",
+        &[
+            ("user_id", I64),
+            ("key", Str),
+            ("fingerprint", Str),
+            ("case_id", I64),
+            ("message_id", I64),
+            ("created_at", I64),
         ],
     ),
 ];

@@ -8,6 +8,7 @@ mod cases;
 mod db;
 mod error;
 mod export;
+mod idempotency;
 mod models;
 mod orgs;
 mod query;
@@ -16,12 +17,14 @@ mod users;
 
 pub use cases::{
     BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, CreateCase, NewAttachment, Queue,
+    Registered,
 };
 pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;
+pub use idempotency::IdempotencyKey;
 pub use models::*;
-pub use sla::{EscalationRow, Notification, OutboxItem, SlaSettings};
+pub use sla::{EscalationRow, Notification, OutboxItem, SlaError, SlaSettings};
 pub use users::NewUser;
 
 /// Milliseconds since the Unix epoch: how instants are stored.

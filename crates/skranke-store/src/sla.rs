@@ -72,6 +72,15 @@ pub struct OutboxItem {
     pub late: bool,
 }
 
+/// A case the SLA engine could not replay.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SlaError {
+    pub number: String,
+    pub title: String,
+    pub error: String,
+    pub at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
@@ -161,7 +170,7 @@ pub(crate) async fn sync(
     tx.exec(q("UPDATE cases SET response_due = $1, resolution_due = $2, response_met_at = $3, resolution_met_at = $4, \
          response_breached = $5, resolution_breached = $6, resolution_paused = $7, paused_seconds = $8, \
          response_level = $9, resolution_level = $10, agreed_deadline = $11, next_due = $12, next_escalation_at = $13, \
-         sla_synced_at = $14 WHERE id = $15",).bind(o.response.due * 1000).bind(o.resolution.due * 1000).bind(o.response.met_at.map(|s| s * 1000)).bind(o.resolution.met_at.map(|s| s * 1000)).bind(o.response.breached).bind(o.resolution.breached).bind(o.resolution.paused).bind(o.resolution.paused_seconds).bind(level(&o.response)).bind(level(&o.resolution)).bind(o.resolution.agreed_deadline.map(|s| s * 1000)).bind(next_due.map(|s| s * 1000)).bind(o.next_escalation().map(|s| s * 1000)).bind(ms(now)).bind(case_id))
+         sla_synced_at = $14, sla_error = NULL, sla_error_at = NULL WHERE id = $15",).bind(o.response.due * 1000).bind(o.resolution.due * 1000).bind(o.response.met_at.map(|s| s * 1000)).bind(o.resolution.met_at.map(|s| s * 1000)).bind(o.response.breached).bind(o.resolution.breached).bind(o.resolution.paused).bind(o.resolution.paused_seconds).bind(level(&o.response)).bind(level(&o.resolution)).bind(o.resolution.agreed_deadline.map(|s| s * 1000)).bind(next_due.map(|s| s * 1000)).bind(o.next_escalation().map(|s| s * 1000)).bind(ms(now)).bind(case_id))
     .await?;
     Ok((o, recorded))
 }
@@ -204,15 +213,61 @@ async fn queue_notifications(
 }
 
 impl Store {
-    /// Cases whose next escalation instant has come, earliest first (by index).
+    /// Cases whose next escalation instant has come, earliest first (by
+    /// index), after `after` (the last `(next_escalation_at, id)` seen).
     pub async fn due_escalations(
         &self,
         now: Timestamp,
+        after: Option<(i64, i64)>,
         limit: i64,
-    ) -> Result<Vec<i64>, StoreError> {
-        Ok(self.reader().scalars(q("SELECT id FROM cases WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= $1 \
-             ORDER BY next_escalation_at LIMIT $2",).bind(ms(now)).bind(limit))
-        .await?)
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let (at, id) = after.unwrap_or((i64::MIN, i64::MIN));
+        Ok(self
+            .reader()
+            .all(
+                q("SELECT next_escalation_at, id FROM cases WHERE next_escalation_at IS NOT NULL \
+                   AND next_escalation_at <= $1 AND (next_escalation_at > $2 OR (next_escalation_at = $2 AND id > $3)) \
+                   ORDER BY next_escalation_at, id LIMIT $4")
+                .bind(ms(now))
+                .bind(at)
+                .bind(id)
+                .bind(limit),
+            )
+            .await?)
+    }
+
+    /// Sets a case aside that the SLA engine cannot replay: the scheduler
+    /// stops looking at it, and admins see why.
+    pub async fn record_sla_error(
+        &self,
+        case_id: i64,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.exec(
+            q("UPDATE cases SET next_escalation_at = NULL, sla_error = $1, sla_error_at = $2 WHERE id = $3")
+                .bind(error)
+                .bind(ms(now))
+                .bind(case_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cases set aside by `record_sla_error`, newest first.
+    pub async fn sla_errors(&self, limit: i64) -> Result<Vec<SlaError>, StoreError> {
+        Ok(self
+            .reader()
+            .all(
+                q(
+                    "SELECT number, title, sla_error AS error, sla_error_at AS at FROM cases \
+                   WHERE sla_error IS NOT NULL ORDER BY sla_error_at DESC, id DESC LIMIT $1",
+                )
+                .bind(limit),
+            )
+            .await?)
     }
 
     /// Brings one case's SLA state up to `now`; returns the levels newly recorded.

@@ -6,10 +6,13 @@ use crate::AppState;
 use crate::error::{WebError, unknown_as};
 use crate::texts;
 use jiff::Timestamp;
+use sha2::{Digest, Sha256};
 use skranke_core::case::ValidationError;
 use skranke_core::change::{Candidate, Change, Person, Rules};
 use skranke_core::{Actor, NewCaseInput};
-use skranke_store::{BasedOn, Case, ChangeCase, Changed, CreateCase, NewAttachment, User};
+use skranke_store::{
+    BasedOn, Case, ChangeCase, Changed, CreateCase, IdempotencyKey, NewAttachment, Registered, User,
+};
 
 pub fn validation_error(errors: &[ValidationError]) -> WebError {
     let first = &errors[0];
@@ -37,7 +40,8 @@ pub async fn register(
     creator: &User,
     requester: &User,
     mut input: NewCaseInput,
-) -> Result<Case, WebError> {
+    idempotency: Option<IdempotencyKey>,
+) -> Result<Registered, WebError> {
     refuse_non_customer(requester)?;
     if input.requester_username.is_empty() {
         input.requester_username = requester.username.clone();
@@ -50,6 +54,7 @@ pub async fn register(
         created_by: creator.id,
         year,
         now,
+        idempotency,
     };
     Ok(state.store.create_case(create).await?)
 }
@@ -94,6 +99,7 @@ pub async fn apply(
     change: Change,
     based_on: BasedOn,
     attachments: &[NewAttachment],
+    idempotency: Option<IdempotencyKey>,
 ) -> Result<Changed, WebError> {
     let result = state
         .store
@@ -105,16 +111,51 @@ pub async fn apply(
                 based_on,
                 attachments,
                 now: Timestamp::now(),
+                idempotency,
             },
             &Rules::from_config(&state.config),
         )
         .await;
-    if result.is_err() {
+    // Files the change did not keep: refused, or sent again (the first
+    // request's files are the ones kept).
+    if result.as_ref().map_or(true, |c| c.replayed) {
         for a in attachments {
             state.files.delete(&a.storage_key).await;
         }
     }
     Ok(result?)
+}
+
+/// Longest idempotency key, in characters.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+/// An idempotency key from a client (`Idempotency-Key`, or a form's
+/// one-time token) and a digest of what it asks for.
+pub fn idempotency_key(
+    field: &str,
+    user_id: i64,
+    key: &str,
+    request: &[&[u8]],
+) -> Result<IdempotencyKey, WebError> {
+    if key.is_empty()
+        || key.len() > IDEMPOTENCY_KEY_MAX
+        || !key.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(WebError::invalid(
+            field,
+            format!("must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
+        ));
+    }
+    let mut digest = Sha256::new();
+    for part in request {
+        digest.update((part.len() as u64).to_be_bytes());
+        digest.update(part);
+    }
+    Ok(IdempotencyKey {
+        user_id,
+        key: key.to_owned(),
+        fingerprint: hex::encode(digest.finalize()),
+    })
 }
 
 /// A deadline typed in a form: local time (`2026-12-01T10:00`) or RFC 3339.

@@ -148,6 +148,10 @@ impl From<StoreError> for WebError {
             StoreError::MissingReference(field) => WebError::invalid(field, "finnes ikke."),
             StoreError::Rejected(e) => WebError::from(e),
             StoreError::VersionRequired => WebError::PreconditionRequired,
+            StoreError::IdempotencyMismatch => WebError::invalid(
+                "Idempotency-Key",
+                "ble brukt til en annen forespørsel de siste 24 timene.",
+            ),
             StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
             other => WebError::Internal(other.to_string()),
         }

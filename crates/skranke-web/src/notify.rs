@@ -67,12 +67,14 @@ impl Delivery for Log {
             tracing::warn!(
                 target: "skranke::escalation",
                 case = %item.number,
+                title = %crate::logsafe::Safe(&item.title),
                 clock = %item.clock,
                 level = item.level,
                 late = item.late,
-                recipient = %item.recipient,
-                idempotency_key = %item.idempotency_key,
-                "{text}"
+                recipient = %crate::logsafe::Safe(&item.recipient),
+                idempotency_key = %crate::logsafe::Safe(&item.idempotency_key),
+                "{}",
+                crate::logsafe::Safe(text)
             );
             store
                 .mark_delivered(item.id, now)
@@ -98,6 +100,8 @@ pub struct SweepReport {
     pub escalated: usize,
     pub delivered: usize,
     pub failed: usize,
+    /// Cases set aside because their history cannot be replayed.
+    pub unreadable: usize,
 }
 
 /// Finds cases whose escalations have fallen due (by index), records the
@@ -105,10 +109,22 @@ pub struct SweepReport {
 /// After downtime this catches up: late levels are recorded as late.
 pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport, StoreError> {
     let mut report = SweepReport::default();
+    let mut after = None;
     loop {
-        let due = state.store.due_escalations(now, 200).await?;
-        for id in &due {
-            report.escalated += state.store.sweep_case(*id, now).await?;
+        let due = state.store.due_escalations(now, after, 200).await?;
+        for &(at, id) in &due {
+            after = Some((at, id));
+            match state.store.sweep_case(id, now).await {
+                Ok(n) => report.escalated += n,
+                // One unreadable case must not stop every escalation: it is
+                // set aside (no longer due) and listed for admins.
+                Err(StoreError::Corrupt(e)) => {
+                    report.unreadable += 1;
+                    tracing::error!(case_id = id, error = %crate::logsafe::Safe(&e), "case set aside: its SLA history cannot be replayed");
+                    state.store.record_sla_error(id, &e, now).await?;
+                }
+                Err(e) => return Err(e),
+            }
         }
         if due.len() < 200 {
             break;
@@ -133,7 +149,7 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport,
                 Ok(()) => report.delivered += 1,
                 Err(e) => {
                     report.failed += 1;
-                    tracing::error!(outbox = item.id, error = %e, "delivery failed; will retry");
+                    tracing::error!(outbox = item.id, error = %crate::logsafe::Safe(&e), "delivery failed; will retry");
                     state
                         .store
                         .mark_failed(item.id, &e, now + retry_after(item.attempts))
@@ -148,18 +164,30 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport,
     Ok(report)
 }
 
+/// How often rows that have run out (idempotency keys, sessions, login
+/// throttles) are deleted.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Runs `sweep_once` now (catching up after downtime) and then every
-/// `sla.sweep_seconds`.
+/// `sla.sweep_seconds`; purges expired rows every ten minutes.
 pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
     let every = std::time::Duration::from_secs(u64::from(state.config.sla.sweep_seconds));
     tokio::spawn(async move {
+        let mut purged: Option<std::time::Instant> = None;
         loop {
+            if purged.is_none_or(|t| t.elapsed() >= PURGE_EVERY) {
+                purged = Some(std::time::Instant::now());
+                if let Err(e) = state.store.purge_expired(Timestamp::now()).await {
+                    tracing::error!(error = %e, "purging expired rows failed");
+                }
+            }
             match sweep_once(&state, Timestamp::now()).await {
-                Ok(r) if r.escalated + r.delivered + r.failed > 0 => {
+                Ok(r) if r.escalated + r.delivered + r.failed + r.unreadable > 0 => {
                     tracing::info!(
                         escalated = r.escalated,
                         delivered = r.delivered,
                         failed = r.failed,
+                        unreadable = r.unreadable,
                         "escalation sweep"
                     );
                 }

@@ -329,6 +329,10 @@ pub struct Ui {
     pub after_message: &'static str,
     pub set_status_with_message: &'static str,
     pub keep_status: &'static str,
+    pub sla_errors: &'static str,
+    pub sla_errors_hint: &'static str,
+    pub error: &'static str,
+    pub when: &'static str,
 }
 
 pub static NB: Ui = Ui {
@@ -472,6 +476,10 @@ pub static NB: Ui = Ui {
     after_message: "etter melding",
     set_status_with_message: "Sett status samtidig",
     keep_status: "Behold status",
+    sla_errors: "Saker fristene ikke kan beregnes for",
+    sla_errors_hint: "Historikken til disse sakene kan ikke leses av SLA-motoren. De eskaleres ikke før feilen er rettet; neste endring av saken prøver igjen.",
+    error: "Feil",
+    when: "Når",
 };
 
 /// The texts for the current request (Bokmål until a second language exists).

@@ -10,7 +10,7 @@ use skranke_core::config::ContactConfig;
 use skranke_core::{CaseKind, Config, Priority, Status, UserKind};
 use skranke_store::{
     Attachment, Case, EscalationRow, HistoryEntry, Message, Notification, Organization, Service,
-    SlaSettings, Team, User,
+    SlaError, SlaSettings, Team, User,
 };
 use std::sync::OnceLock;
 
@@ -238,6 +238,8 @@ pub struct CaseFormValues {
     pub system_down_for_user: bool,
     /// The number of an earlier case this report follows up.
     pub follows: String,
+    /// The form's one-time token: posted twice, it registers one case.
+    pub form_token: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -271,6 +273,8 @@ pub struct CasePage {
     pub error: Option<String>,
     /// The reply as typed, shown again after a refusal.
     pub draft: String,
+    /// The reply form's one-time token.
+    pub form_token: String,
     /// Offer a new report that follows up this (closed) case.
     pub follow_up: bool,
     pub max_attachment_mb: usize,
@@ -403,6 +407,8 @@ pub struct AdminPage {
     pub orgs: Vec<Organization>,
     pub teams: Vec<Team>,
     pub services: Vec<Service>,
+    /// Cases the SLA engine cannot replay, set aside by the scheduler.
+    pub sla_errors: Vec<SlaError>,
     pub kinds: Vec<UserKind>,
     pub error: Option<String>,
     pub notice: Option<String>,

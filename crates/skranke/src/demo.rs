@@ -85,6 +85,7 @@ async fn change(
         based_on: BasedOn::Latest,
         attachments: &[],
         now,
+        idempotency: None,
     };
     store.change_case(c, rules).await?;
     Ok(())
@@ -266,8 +267,10 @@ pub async fn seed(store: &Store) -> Result<()> {
                     .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Oslo")?)
                     .year(),
                 now: registered,
+                idempotency: None,
             })
-            .await?;
+            .await?
+            .case;
         let status = statuses[i % statuses.len()];
         if status == Status::New {
             continue;

@@ -16,6 +16,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use skranke_core::change::{Change, MessageKind, NewMessage, Update, initial_priority};
 use skranke_core::{CaseKind, Channel, ImpactAnswers, NewCaseInput, Priority, Status};
 use skranke_store::{Attachment, BasedOn, Case, CaseFilter, CaseSort, Message, Queue};
@@ -170,7 +171,7 @@ fn case_response(status: StatusCode, case: Case) -> Response {
 }
 
 /// The portal's impact questions; the priority follows from the answers.
-#[derive(Deserialize, ToSchema, Default, Clone, Copy)]
+#[derive(Deserialize, Serialize, ToSchema, Default, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 pub struct ImpactDto {
     /// An application needed for life-and-health services is down.
@@ -198,7 +199,7 @@ impl From<ImpactDto> for ImpactAnswers {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCaseRequest {
     /// Default `fault`.
@@ -234,19 +235,57 @@ pub struct NewCaseRequest {
     pub follows: Option<String>,
 }
 
+/// The request's `Idempotency-Key`, if it has one, with a digest of the request.
+fn idempotency(
+    headers: &HeaderMap,
+    user: &ApiUser,
+    request: &[&[u8]],
+) -> Result<Option<skranke_store::IdempotencyKey>, WebError> {
+    let Some(v) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .map_err(|_| WebError::invalid(IDEMPOTENCY_KEY, "must be visible ASCII"))?;
+    casework::idempotency_key(IDEMPOTENCY_KEY, user.0.id, key, request).map(Some)
+}
+
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// Marks an answer that repeats an earlier request's result.
+fn replayed(mut res: Response, replayed: bool) -> Response {
+    if replayed {
+        res.headers_mut().insert(
+            header::HeaderName::from_static("idempotent-replayed"),
+            header::HeaderValue::from_static("true"),
+        );
+    }
+    res
+}
+
 /// Register a case.
 ///
-/// Answers 201 with the case, including its number and handler.
+/// Answers 201 with the case, including its number and handler. Sent again
+/// with the same `Idempotency-Key` (by the same user, within 24 hours), it
+/// answers with the case the first request registered and stores nothing.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseRequest,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255,
+            description = "Makes a retry safe: the same key again answers with the first result"),
+    ),
     responses(
-        (status = 201, description = "The case as registered.", body = CaseDto),
+        (status = 201, description = "The case as registered (or as the first request with this key registered it).", body = CaseDto,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this repeats an earlier request's result"))),
     ),
     security(("bearer" = [])))]
 async fn create_case(
     State(state): State<AppState>,
     user: ApiUser,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<NewCaseRequest>,
 ) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(&req).unwrap_or_default();
+    let idem = idempotency(&headers, &user, &[b"POST /api/v1/cases", &body])?;
     let actor = user.actor();
     let requester = match &req.requester {
         Some(username) if actor.kind.is_staff() => state
@@ -288,8 +327,11 @@ async fn create_case(
     }
     .validate()
     .map_err(|errors| casework::validation_error(&errors))?;
-    let case = casework::register(&state, &user.0, &requester, input).await?;
-    Ok(case_response(StatusCode::CREATED, case))
+    let r = casework::register(&state, &user.0, &requester, input, idem).await?;
+    Ok(replayed(
+        case_response(StatusCode::CREATED, r.case),
+        r.replayed,
+    ))
 }
 
 fn requester_actor(u: &skranke_store::User) -> skranke_core::Actor {
@@ -524,7 +566,7 @@ async fn update_case(
         handler,
         agreed_deadline,
     });
-    let changed = casework::apply(&state, user.actor(), &case, change, version, &[])
+    let changed = casework::apply(&state, user.actor(), &case, change, version, &[], None)
         .await
         .map_err(|e| match e {
             // A failed `If-Match` is 412, as HTTP has it; a stale `version` 409.
@@ -695,13 +737,18 @@ impl FromRequest<AppState> for MessageInput {
 /// one past the window, it is refused with 409: report a new case that
 /// `follows` this one instead.
 #[utoipa::path(post, path = "/api/v1/cases/{number}/messages",
-    params(("number" = String, Path, description = "Case number")),
+    params(
+        ("number" = String, Path, description = "Case number"),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255,
+            description = "Makes a retry safe: the same key again answers with the first result"),
+    ),
     request_body(content(
         (MessageRequest = "application/json"),
         (MessageUpload = "multipart/form-data"),
     )),
     responses(
-        (status = 201, description = "The message as stored.", body = MessageDto),
+        (status = 201, description = "The message as stored.", body = MessageDto,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this repeats an earlier request's result"))),
         (status = 404, description = "No such case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The case takes no more messages from you (closed, or past the reopen window).", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
@@ -710,11 +757,26 @@ async fn add_message(
     State(state): State<AppState>,
     user: ApiUser,
     Path(number): Path<String>,
+    headers: HeaderMap,
     input: MessageInput,
-) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
+) -> Result<Response, ApiError> {
     let case = readable_case(&state, user.actor(), &number).await?;
-    let attachments = files::store_all(state.files.as_ref(), input.files).await?;
     let r = input.request;
+    let digests: Vec<[u8; 32]> = input
+        .files
+        .iter()
+        .map(|f| Sha256::digest(&f.bytes).into())
+        .collect();
+    let mut request: Vec<&[u8]> = vec![
+        b"POST messages",
+        case.number.as_bytes(),
+        r.body.as_bytes(),
+        if r.internal { b"internal" } else { b"public" },
+        r.status.map_or("", |s| s.key()).as_bytes(),
+    ];
+    request.extend(digests.iter().map(|d| d.as_slice()));
+    let idem = idempotency(&headers, &user, &request)?;
+    let attachments = files::store_all(state.files.as_ref(), input.files).await?;
     let change = Change::Message(NewMessage {
         internal: r.internal,
         body: r.body,
@@ -728,6 +790,7 @@ async fn add_message(
         change,
         BasedOn::Latest,
         &attachments,
+        idem,
     )
     .await?;
     let id = changed
@@ -741,7 +804,8 @@ async fn add_message(
         .into_iter()
         .find(|m| m.id == id)
         .ok_or(WebError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(message_dto(message, &stored))))
+    let res = (StatusCode::CREATED, Json(message_dto(message, &stored))).into_response();
+    Ok(replayed(res, changed.replayed))
 }
 
 /// The conversation: public replies and the requester's messages, and internal notes for agents.
@@ -851,6 +915,15 @@ async fn transition(
     change: Change,
 ) -> Result<Response, ApiError> {
     let case = readable_case(state, user.actor(), number).await?;
-    let changed = casework::apply(state, user.actor(), &case, change, BasedOn::Latest, &[]).await?;
+    let changed = casework::apply(
+        state,
+        user.actor(),
+        &case,
+        change,
+        BasedOn::Latest,
+        &[],
+        None,
+    )
+    .await?;
     Ok(case_response(StatusCode::OK, changed.case))
 }

@@ -57,4 +57,3 @@ key_schema!(
     skranke_core::change::MessageKind,
     "An agent's public reply, an agent's internal note, or the requester's own message."
 );
-

@@ -18,11 +18,12 @@ async fn render(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, WebError> {
-    let (users, orgs, teams, services) = tokio::try_join!(
+    let (users, orgs, teams, services, sla_errors) = tokio::try_join!(
         state.store.list_users(),
         state.store.list_orgs(),
         state.store.list_teams(),
-        state.store.list_services()
+        state.store.list_services(),
+        state.store.sla_errors(100)
     )?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -35,6 +36,7 @@ async fn render(
         orgs,
         teams,
         services,
+        sla_errors,
         kinds: UserKind::ALL.to_vec(),
         error,
         notice,

@@ -71,6 +71,7 @@ pub async fn case_page(
         statuses: Status::ALL.to_vec(),
         error: reply.error,
         draft: reply.draft,
+        form_token: crate::auth::generate_token(),
         follow_up: reply.follow_up,
         max_attachment_mb: state
             .config
@@ -92,6 +93,8 @@ pub async fn show(
 /// A multipart reply: the text, the internal flag, the status to set and the files.
 struct Reply {
     csrf: String,
+    /// The form's one-time token: a double click sends one message.
+    form_token: String,
     body: String,
     internal: bool,
     status: String,
@@ -101,6 +104,7 @@ struct Reply {
 async fn read_reply(mut mp: Multipart, max_file: usize) -> Result<Reply, WebError> {
     let mut r = Reply {
         csrf: String::new(),
+        form_token: String::new(),
         body: String::new(),
         internal: false,
         status: String::new(),
@@ -109,6 +113,7 @@ async fn read_reply(mut mp: Multipart, max_file: usize) -> Result<Reply, WebErro
     while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
         match field.name().unwrap_or("") {
             "csrf" => r.csrf = files::text(field).await?,
+            "form_token" => r.form_token = files::text(field).await?,
             "body" => r.body = files::text(field).await?,
             "internal" => r.internal = files::text(field).await? == "on",
             "status" => r.status = files::text(field).await?,
@@ -139,6 +144,15 @@ pub async fn add_message(
                 .map_err(|_| WebError::invalid("status", "er ikke en gyldig status."))?,
         ),
     };
+    let idem = match reply.form_token.as_str() {
+        "" => None,
+        t => Some(casework::idempotency_key(
+            "form_token",
+            user.user.id,
+            &format!("form:{t}"),
+            &[b"reply", case.number.as_bytes()],
+        )?),
+    };
     let attachments = files::store_all(state.files.as_ref(), reply.files).await?;
     let change = Change::Message(NewMessage {
         internal: reply.internal,
@@ -153,6 +167,7 @@ pub async fn add_message(
         change,
         BasedOn::Latest,
         &attachments,
+        idem,
     )
     .await
     {
@@ -241,7 +256,7 @@ async fn edit(
 ) -> Result<Response, WebError> {
     let result = async {
         let version = form_version(version)?;
-        casework::apply(state, user.actor(), &case, change, version, &[]).await
+        casework::apply(state, user.actor(), &case, change, version, &[], None).await
     }
     .await;
     match result {
@@ -274,7 +289,16 @@ async fn requester_transition(
 ) -> Result<Response, WebError> {
     user.check_csrf(csrf)?;
     let case = readable_case(state, user.actor(), number).await?;
-    casework::apply(state, user.actor(), &case, change, BasedOn::Latest, &[]).await?;
+    casework::apply(
+        state,
+        user.actor(),
+        &case,
+        change,
+        BasedOn::Latest,
+        &[],
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
 }
 

@@ -75,6 +75,8 @@ pub struct CaseForm {
     /// The number of an earlier case this report follows up.
     #[serde(default)]
     pub follows: String,
+    #[serde(default)]
+    pub form_token: String,
     pub life_and_health: Option<String>,
     pub whole_unit_down: Option<String>,
     pub citizen_service: Option<String>,
@@ -95,6 +97,7 @@ impl CaseForm {
             citizen_service: self.citizen_service.is_some(),
             system_down_for_user: self.system_down_for_user.is_some(),
             follows: self.follows.trim().to_owned(),
+            form_token: self.form_token.clone(),
         }
     }
 
@@ -143,9 +146,12 @@ pub async fn new_case_page(
     state: &AppState,
     user: &CurrentUser,
     caller: Option<User>,
-    values: CaseFormValues,
+    mut values: CaseFormValues,
     errors: Vec<String>,
 ) -> Result<NewCasePage, WebError> {
+    if values.form_token.is_empty() {
+        values.form_token = crate::auth::generate_token();
+    }
     let requester_kind = caller.as_ref().map_or(user.user.kind, |c| c.kind);
     Ok(NewCasePage {
         nav: Nav::of(user),
@@ -267,8 +273,17 @@ pub async fn submit(
     };
     match follows_id.and_then(|id| f.input(channel, id)) {
         Ok(input) => {
-            let case = casework::register(state, &user.user, requester, input).await?;
-            Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+            let idem = match f.form_token.as_str() {
+                "" => None,
+                t => Some(casework::idempotency_key(
+                    "form_token",
+                    user.user.id,
+                    &format!("form:{t}"),
+                    &[b"case form"],
+                )?),
+            };
+            let r = casework::register(state, &user.user, requester, input, idem).await?;
+            Ok(Redirect::to(&format!("/cases/{}", r.case.number)).into_response())
         }
         Err(errors) => {
             let page = new_case_page(state, user, caller, f.values(), errors).await?;

@@ -333,6 +333,7 @@ pub async fn change_as(
                 based_on: skranke_store::BasedOn::Latest,
                 attachments: &[],
                 now,
+                idempotency: None,
             },
             &skranke_core::change::Rules::from_config(&app.state.config),
         )
@@ -347,4 +348,42 @@ pub fn set_status(status: skranke_core::Status) -> skranke_core::change::Change 
         status: Some(status),
         ..Default::default()
     })
+}
+
+/// A connection of its own to the test's database, beside the server's:
+/// for what a test must do behind the application's back.
+pub enum RawConn {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl RawConn {
+    pub async fn exec(&mut self, sql: &str) {
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+        match self {
+            RawConn::Sqlite(c) => q.execute(c).await.map(|_| ()),
+            RawConn::Postgres(c) => sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(c)
+                .await
+                .map(|_| ()),
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+impl TestApp {
+    pub async fn raw_conn(&self) -> RawConn {
+        use sqlx::Connection;
+        match &self.db.url {
+            None => RawConn::Sqlite(
+                sqlx::SqliteConnection::connect(&format!(
+                    "sqlite://{}",
+                    self.data.join("skranke.db").display()
+                ))
+                .await
+                .unwrap(),
+            ),
+            Some(url) => RawConn::Postgres(sqlx::PgConnection::connect(url).await.unwrap()),
+        }
+    }
 }
