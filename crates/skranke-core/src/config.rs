@@ -63,6 +63,26 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Largest request body for forms and JSON, in bytes.
     pub max_body_bytes: usize,
+    /// Proxies (addresses or networks like `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<String>,
+    /// A session ends after this long without use.
+    pub session_idle_minutes: u32,
+    /// A session ends this long after login, however busy.
+    pub session_hours: u32,
+    /// A client must send its request headers within this time.
+    pub header_timeout_seconds: u32,
+    /// A client must send its request body within this time.
+    pub body_timeout_seconds: u32,
+    /// `text` (for people) or `json` (for log collectors).
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,6 +260,12 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             public_url: None,
             max_body_bytes: 64 * 1024,
+            trusted_proxies: Vec::new(),
+            session_idle_minutes: 120,
+            session_hours: 12,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -615,6 +641,47 @@ impl Config {
                     self.server.listen
                 ),
             });
+        }
+        for (i, p) in self.server.trusted_proxies.iter().enumerate() {
+            if crate::client::parse_net(p).is_none() {
+                report.errors.push(Finding {
+                    field: format!("server.trusted_proxies[{i}]"),
+                    message: format!("`{p}` is not an address or network like 10.0.0.0/8"),
+                });
+            }
+        }
+        if let Some(url) = &self.server.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            report.errors.push(Finding {
+                field: "server.public_url".into(),
+                message: format!("`{url}` must start with https:// or http://"),
+            });
+        }
+        for (field, value, range) in [
+            (
+                "server.session_idle_minutes",
+                self.server.session_idle_minutes,
+                1..=10_080,
+            ),
+            ("server.session_hours", self.server.session_hours, 1..=720),
+            (
+                "server.header_timeout_seconds",
+                self.server.header_timeout_seconds,
+                1..=600,
+            ),
+            (
+                "server.body_timeout_seconds",
+                self.server.body_timeout_seconds,
+                1..=3600,
+            ),
+        ] {
+            if !range.contains(&value) {
+                report.errors.push(Finding {
+                    field: field.into(),
+                    message: format!("must be {} to {}", range.start(), range.end()),
+                });
+            }
         }
         if self.server.max_body_bytes < 1024 {
             report.errors.push(Finding {

@@ -2,9 +2,11 @@
 //! govern it. Pure: no I/O, no async, no clock of its own (callers pass `now`).
 
 pub mod assign;
+pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod change;
+pub mod client;
 pub mod config;
 pub mod history;
 pub mod holidays;
@@ -12,6 +14,7 @@ pub mod keys;
 pub mod priority;
 pub mod sla;
 pub mod status;
+pub mod throttle;
 pub mod user;
 
 pub use case::{CaseKind, CaseNumber, Channel, NewCaseInput, ValidationError};

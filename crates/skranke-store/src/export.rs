@@ -40,6 +40,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("active", Bool),
             ("last_assigned_seq", I64),
             ("created_at", I64),
+            ("must_change_password", Bool),
+            ("password_changed_at", I64),
         ],
     ),
     ("case_sequences", &[("year", I64), ("next", I64)]),
@@ -138,6 +140,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("csrf_token", Str),
             ("created_at", I64),
             ("expires_at", I64),
+            ("last_seen_at", I64),
+        ],
+    ),
+    (
+        "login_forms",
+        &[
+            ("id_hash", Str),
+            ("csrf_token", Str),
+            ("created_at", I64),
+            ("expires_at", I64),
         ],
     ),
     (
@@ -149,9 +161,32 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("token_hash", Str),
             ("created_at", I64),
             ("last_used_at", I64),
+            ("expires_at", I64),
+            ("scopes", Str),
         ],
     ),
-    ("login_failures", &[("key", Str), ("at", I64)]),
+    (
+        "login_throttle",
+        &[
+            ("key", Str),
+            ("failures", I64),
+            ("window_start", I64),
+            ("last_at", I64),
+        ],
+    ),
+    (
+        "audit_log",
+        &[
+            ("id", I64),
+            ("at", I64),
+            ("event", Str),
+            ("actor_id", I64),
+            ("subject_id", I64),
+            ("subject", Str),
+            ("address", Str),
+            ("detail", Str),
+        ],
+    ),
     (
         "escalations",
         &[
@@ -223,6 +258,7 @@ const WITH_IDENTITY: &[&str] = &[
     "escalations",
     "outbox",
     "notifications",
+    "audit_log",
 ];
 
 macro_rules! read_rows {

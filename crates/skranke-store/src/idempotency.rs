@@ -99,13 +99,15 @@ pub(crate) async fn purge(tx: &mut Tx, now: Timestamp) -> Result<u64, StoreError
 }
 
 impl Store {
-    /// Deletes rows that have run out: idempotency keys, sessions.
-    pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, StoreError> {
+    /// Deletes rows that have run out: idempotency keys, throttle
+    /// counters, login forms, sessions (idle for `idle`, or past their end).
+    pub async fn purge_expired(
+        &self,
+        now: Timestamp,
+        idle: SignedDuration,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let mut n = purge(&mut tx, now).await?;
-        n += tx
-            .exec(q("DELETE FROM sessions WHERE expires_at < $1").bind(ms(now)))
-            .await?;
+        let n = purge(&mut tx, now).await? + crate::auth::purge(&mut tx, now, idle).await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -15,6 +15,7 @@ mod query;
 mod sla;
 mod users;
 
+pub use auth::{AuditRow, NewSession, NewToken, ThrottleKeys, TokenInfo, TokenUser};
 pub use cases::{
     BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, CreateCase, NewAttachment, Queue,
     Registered,

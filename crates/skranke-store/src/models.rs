@@ -20,6 +20,8 @@ pub struct User {
     pub team_id: Option<i64>,
     pub team_name: Option<String>,
     pub active: bool,
+    /// An admin reset the password: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -168,4 +170,5 @@ pub struct SessionUser {
     #[sqlx(flatten)]
     pub user: User,
     pub csrf_token: String,
+    pub last_seen_at: i64,
 }

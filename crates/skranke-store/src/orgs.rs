@@ -1,12 +1,15 @@
+use crate::auth::audit;
 use crate::query::q;
 use crate::{Organization, Service, Store, StoreError, Team, Unit, ms};
 use jiff::Timestamp;
+use skranke_core::audit::AuditEntry;
 
 impl Store {
     pub async fn create_org(
         &self,
         name: &str,
         domains: &[String],
+        entry: &AuditEntry,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
@@ -27,11 +30,18 @@ impl Store {
             .await
             .map_err(|e| StoreError::unique(e, "domains"))?;
         }
+        audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn create_unit(&self, org_id: i64, name: &str) -> Result<i64, StoreError> {
+    pub async fn create_unit(
+        &self,
+        org_id: i64,
+        name: &str,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let id = tx
             .scalar(
@@ -46,27 +56,55 @@ impl Store {
                 }
                 _ => StoreError::unique(e, "name"),
             })?;
+        audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn create_team(&self, name: &str) -> Result<i64, StoreError> {
-        self.insert_named("INSERT INTO teams (name) VALUES ($1) RETURNING id", name)
-            .await
+    pub async fn create_team(
+        &self,
+        name: &str,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        self.insert_named(
+            "INSERT INTO teams (name) VALUES ($1) RETURNING id",
+            name,
+            entry,
+            now,
+        )
+        .await
     }
 
-    pub async fn create_service(&self, name: &str) -> Result<i64, StoreError> {
-        self.insert_named("INSERT INTO services (name) VALUES ($1) RETURNING id", name)
-            .await
+    pub async fn create_service(
+        &self,
+        name: &str,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        self.insert_named(
+            "INSERT INTO services (name) VALUES ($1) RETURNING id",
+            name,
+            entry,
+            now,
+        )
+        .await
     }
 
     /// Inserts a row whose only given column is a unique `name`.
-    async fn insert_named(&self, sql: &'static str, name: &str) -> Result<i64, StoreError> {
+    async fn insert_named(
+        &self,
+        sql: &'static str,
+        name: &str,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let id = tx
             .scalar(q(sql).bind(name))
             .await
             .map_err(|e| StoreError::unique(e, "name"))?;
+        audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -1,11 +1,14 @@
+use crate::auth::audit;
 use crate::query::q;
 use crate::{Store, StoreError, User, ms};
 use jiff::Timestamp;
 use skranke_core::UserKind;
+use skranke_core::audit::AuditEntry;
 
 /// The SELECT that every `User` is read with.
 pub(crate) const USER_COLUMNS: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
-    u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active";
+    u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active, \
+    u.must_change_password";
 /// The joins that give a user the names of their organization, unit and team.
 pub(crate) const USER_JOINS: &str = "LEFT JOIN organizations o ON o.id = u.org_id \
     LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN teams t ON t.id = u.team_id";
@@ -21,10 +24,17 @@ pub struct NewUser {
     pub unit_id: Option<i64>,
     pub team_id: Option<i64>,
     pub password_hash: Option<String>,
+    /// The password is for one login only (an admin or the CLI made it up).
+    pub must_change_password: bool,
 }
 
 impl Store {
-    pub async fn create_user(&self, u: &NewUser, now: Timestamp) -> Result<i64, StoreError> {
+    pub async fn create_user(
+        &self,
+        u: &NewUser,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         if let Some(unit) = u.unit_id {
             let org: Option<i64> = tx
@@ -34,8 +44,8 @@ impl Store {
                 return Err(StoreError::MissingReference("unit"));
             }
         }
-        let id = tx.scalar(q("INSERT INTO users (username, full_name, email, phone, kind, org_id, unit_id, team_id, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",).bind(&u.username).bind(&u.full_name).bind(u.email.to_lowercase()).bind(&u.phone).bind(u.kind.key()).bind(u.org_id).bind(u.unit_id).bind(u.team_id).bind(&u.password_hash).bind(ms(now)))
+        let id = tx.scalar(q("INSERT INTO users (username, full_name, email, phone, kind, org_id, unit_id, team_id, password_hash, created_at, must_change_password) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",).bind(&u.username).bind(&u.full_name).bind(u.email.to_lowercase()).bind(&u.phone).bind(u.kind.key()).bind(u.org_id).bind(u.unit_id).bind(u.team_id).bind(&u.password_hash).bind(ms(now)).bind(u.must_change_password))
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d)
@@ -48,6 +58,9 @@ impl Store {
             }
             _ => StoreError::unique(e, "username"),
         })?;
+        let mut entry = entry.clone();
+        entry.subject_id = Some(id);
+        audit(&mut tx, &entry, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -134,7 +147,13 @@ impl Store {
         .await?)
     }
 
-    pub async fn set_user_active(&self, id: i64, active: bool) -> Result<(), StoreError> {
+    pub async fn set_user_active(
+        &self,
+        id: i64,
+        active: bool,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let n = tx
             .exec(
@@ -153,11 +172,18 @@ impl Store {
             tx.exec(q("DELETE FROM api_tokens WHERE user_id = $1").bind(id))
                 .await?;
         }
+        audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_user_team(&self, id: i64, team_id: Option<i64>) -> Result<(), StoreError> {
+    pub async fn set_user_team(
+        &self,
+        id: i64,
+        team_id: Option<i64>,
+        entry: &AuditEntry,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let n = tx
             .exec(
@@ -175,18 +201,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn set_password_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        tx.exec(
-            q("UPDATE users SET password_hash = $1 WHERE id = $2")
-                .bind(hash)
-                .bind(id),
-        )
-        .await?;
+        audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(())
     }

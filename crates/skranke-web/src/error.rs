@@ -38,8 +38,9 @@ pub enum WebError {
     PreconditionFailed,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// Throttled: try again after this long.
     #[error("too many requests")]
-    TooManyRequests(&'static str),
+    TooManyRequests(jiff::SignedDuration),
     #[error("payload too large")]
     TooLarge,
     /// Busy for now (no database connection free in time): try again soon.
@@ -89,13 +90,14 @@ impl WebError {
     }
 
     /// Headers a response of this error carries.
-    fn headers(&self, res: &mut Response) {
-        if let WebError::Unavailable(_) = self {
-            res.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from_static(RETRY_AFTER_SECS),
-            );
-        }
+    pub fn headers(&self, res: &mut Response) {
+        let secs = match self {
+            WebError::Unavailable(_) => RETRY_AFTER_SECS,
+            WebError::TooManyRequests(w) => whole_seconds(*w),
+            _ => return,
+        };
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     }
 
     /// The Norwegian message a person reads.
@@ -109,7 +111,7 @@ impl WebError {
             WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
                 format!("{}: {message}", texts::field_label(field))
             }
-            WebError::TooManyRequests(m) => (*m).into(),
+            WebError::TooManyRequests(w) => texts::throttled(*w),
             WebError::Malformed(m) => m.clone(),
             WebError::TooLarge => texts::TOO_LARGE.into(),
             WebError::UnsupportedMediaType => texts::UNSUPPORTED_MEDIA_TYPE.into(),
@@ -131,7 +133,12 @@ impl WebError {
 }
 
 /// Seconds a client is asked to wait when the server is busy.
-const RETRY_AFTER_SECS: &str = "2";
+const RETRY_AFTER_SECS: i64 = 2;
+
+/// A wait in whole seconds, rounded up, at least one.
+pub fn whole_seconds(w: jiff::SignedDuration) -> i64 {
+    (w.as_secs() + i64::from(w.subsec_nanos() > 0)).max(1)
+}
 
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
@@ -236,7 +243,7 @@ impl IntoResponse for ApiError {
             WebError::Refused(m) => ("refused", (*m).to_owned()),
             WebError::Invalid { field, message } => ("invalid", format!("{field}: {message}")),
             WebError::Conflict { field, message } => ("conflict", format!("{field}: {message}")),
-            WebError::TooManyRequests(m) => ("too-many-requests", (*m).to_owned()),
+            WebError::TooManyRequests(w) => ("too-many-requests", texts::throttled(*w)),
             WebError::Malformed(m) => ("malformed", m.clone()),
             WebError::TooLarge => ("too-large", texts::TOO_LARGE.to_owned()),
             WebError::UnsupportedMediaType => (

@@ -3,14 +3,18 @@
 //! input, call the domain and the store, and render.
 
 mod access;
+mod account;
+pub mod admin;
 mod api;
 mod auth;
 mod casework;
 mod error;
 pub mod files;
+mod guard;
 mod logsafe;
 pub mod notify;
 mod pages;
+pub mod password;
 
 mod texts;
 mod views;
@@ -26,7 +30,7 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::openapi;
-pub use auth::{generate_token, hash_password, hash_token};
+pub use auth::{generate_token, hash_password, hash_token, one_time_password};
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
@@ -40,6 +44,10 @@ pub struct Inner {
     pub config: Config,
     pub hours: OpeningHours,
     pub files: Arc<dyn files::FileStore>,
+    /// Password hashing runs at most this many at once (one per core).
+    pub hashers: Arc<tokio::sync::Semaphore>,
+    /// `[server] trusted_proxies`, parsed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl std::ops::Deref for AppState {
@@ -56,7 +64,20 @@ impl AppState {
             .map_err(|errors| skranke_core::config::describe(&errors))?;
         views::set_display_zone(hours.tz.clone());
         let files = Arc::new(files::LocalDir::new(attachments_dir(&config, &data_dir)));
+        let trusted_proxies = config
+            .server
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                skranke_core::client::parse_net(p).ok_or_else(|| {
+                    format!("server.trusted_proxies: `{p}` is not an address or network")
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(AppState(Arc::new(Inner {
+            hashers: Arc::new(tokio::sync::Semaphore::new(cores)),
+            trusted_proxies,
             store,
             instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
             deliveries: notify::default_deliveries(),
@@ -75,8 +96,8 @@ impl AppState {
         }))
     }
 
-    /// Whether cookies must carry `Secure`: when people reach us over HTTPS.
-    pub fn secure_cookies(&self) -> bool {
+    /// People reach us over HTTPS (the configured public URL says so).
+    pub fn public_https(&self) -> bool {
         self.config
             .server
             .public_url
@@ -130,6 +151,10 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .with_state(state)
 }
 
@@ -144,15 +169,4 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-}
-
-/// The rules for a new user's fields, for the CLI as for the admin page.
-pub fn check_new_user(
-    username: &str,
-    full_name: &str,
-    email: &str,
-    kind: &str,
-    password: &str,
-) -> Result<(String, String, String, skranke_core::UserKind), String> {
-    pages::check_new_user(username, full_name, email, kind, password).map_err(|e| e.to_string())
 }

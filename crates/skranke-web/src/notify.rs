@@ -177,7 +177,9 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             if purged.is_none_or(|t| t.elapsed() >= PURGE_EVERY) {
                 purged = Some(std::time::Instant::now());
-                if let Err(e) = state.store.purge_expired(Timestamp::now()).await {
+                let idle =
+                    SignedDuration::from_mins(i64::from(state.config.server.session_idle_minutes));
+                if let Err(e) = state.store.purge_expired(Timestamp::now(), idle).await {
                     tracing::error!(error = %e, "purging expired rows failed");
                 }
             }

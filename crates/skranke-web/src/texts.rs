@@ -54,6 +54,31 @@ impl Label for Channel {
     }
 }
 
+impl Label for skranke_core::audit::AuditEvent {
+    fn label(&self) -> &'static str {
+        use skranke_core::audit::AuditEvent as E;
+        match self {
+            E::LoginSucceeded => "Innlogging",
+            E::LoginFailed => "Mislykket innlogging",
+            E::LoginThrottled => "Innlogging avvist (for mange forsøk)",
+            E::Logout => "Utlogging",
+            E::LogoutEverywhere => "Logget ut overalt",
+            E::PasswordChanged => "Passord byttet",
+            E::PasswordReset => "Passord tilbakestilt",
+            E::TokenCreated => "API-nøkkel laget",
+            E::TokenDeleted => "API-nøkkel slettet",
+            E::UserCreated => "Bruker opprettet",
+            E::UserActivated => "Bruker aktivert",
+            E::UserDeactivated => "Bruker deaktivert",
+            E::UserTeamChanged => "Team endret",
+            E::OrganizationCreated => "Organisasjon opprettet",
+            E::UnitCreated => "Virksomhet opprettet",
+            E::TeamCreated => "Team opprettet",
+            E::ServiceCreated => "Tjeneste opprettet",
+        }
+    }
+}
+
 impl Label for UserKind {
     fn label(&self) -> &'static str {
         match self {
@@ -94,6 +119,13 @@ pub fn field_label(field: &str) -> &'static str {
         "deadline" | "agreed_deadline" => "Avtalt frist",
         "reason" | "agreed_deadline_reason" => "Begrunnelse",
         "internal" => "Internt notat",
+        "current" => "Nåværende passord",
+        "new" => "Nytt passord",
+        "repeat" => "Gjenta nytt passord",
+        "active" => "Aktiv",
+        "phone" => "Telefon",
+        "expires_in_days" => "Gyldig i",
+        "form" | "form_token" => "Skjemaet",
         "follows" => "Tidligere sak",
         _ => "Feltet",
     }
@@ -125,8 +157,23 @@ pub fn transition_message(e: TransitionError) -> &'static str {
 pub const NOT_CUSTOMER: &str = "Elever og foresatte er ikke kunder av Kundeservice og kan ikke melde saker her. \
      Ta kontakt med skolen din (kontaktlærer eller skolens IKT-ansvarlige), så hjelper de deg videre.";
 pub const LOGIN_FAILED: &str = "Feil brukernavn eller passord.";
-pub const LOGIN_THROTTLED: &str =
-    "For mange mislykkede innlogginger. Vent noen minutter før du prøver igjen.";
+/// A throttled attempt: how long to wait.
+pub fn throttled(wait: jiff::SignedDuration) -> String {
+    let secs = crate::error::whole_seconds(wait);
+    if secs < 120 {
+        format!("For mange mislykkede innlogginger. Vent {secs} sekunder før du prøver igjen.")
+    } else {
+        format!(
+            "For mange mislykkede innlogginger fra denne maskinen. Vent {} minutter før du prøver igjen.",
+            (secs + 59) / 60
+        )
+    }
+}
+pub const TOKEN_DELETED: &str = "Nøkkelen er slettet.";
+pub const PASSWORD_CHANGED: &str = "Passordet er byttet. Du er logget ut alle andre steder.";
+pub const WRONG_PASSWORD: &str = "er ikke riktig.";
+pub const TOKEN_READ_ONLY: &str =
+    "Nøkkelen har bare lesetilgang (scope `read`); denne forespørselen trenger `write`.";
 pub const CSRF_FAILED: &str =
     "Skjemaet er utløpt eller kom ikke fra Skranke. Last siden på nytt og prøv igjen.";
 pub const NOT_FOUND: &str = "Finner ikke siden eller saken.";
@@ -333,6 +380,35 @@ pub struct Ui {
     pub sla_errors_hint: &'static str,
     pub error: &'static str,
     pub when: &'static str,
+    pub account: &'static str,
+    pub sessions: &'static str,
+    pub logout_everywhere: &'static str,
+    pub logout_everywhere_hint: &'static str,
+    pub change_password: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub password_rules: &'static str,
+    pub must_change_password: &'static str,
+    pub expires: &'static str,
+    pub last_used: &'static str,
+    pub never: &'static str,
+    pub scopes: &'static str,
+    pub token_write: &'static str,
+    pub token_lifetime: &'static str,
+    pub days: &'static str,
+    pub token_expires: &'static str,
+    pub reset_password: &'static str,
+    pub one_time_password_for: &'static str,
+    pub one_time_password_hint: &'static str,
+    pub audit_log: &'static str,
+    pub event: &'static str,
+    pub actor: &'static str,
+    pub subject: &'static str,
+    pub address: &'static str,
+    pub detail: &'static str,
+    pub older: &'static str,
+    pub no_tokens: &'static str,
 }
 
 pub static NB: Ui = Ui {
@@ -480,6 +556,35 @@ pub static NB: Ui = Ui {
     sla_errors_hint: "Historikken til disse sakene kan ikke leses av SLA-motoren. De eskaleres ikke før feilen er rettet; neste endring av saken prøver igjen.",
     error: "Feil",
     when: "Når",
+    account: "Min konto",
+    sessions: "Innlogginger",
+    logout_everywhere: "Logg ut overalt",
+    logout_everywhere_hint: "Avslutter alle innlogginger med kontoen din, også denne (for eksempel om du har glemt å logge ut på en delt PC).",
+    change_password: "Bytt passord",
+    current_password: "Nåværende passord",
+    new_password: "Nytt passord",
+    repeat_password: "Gjenta nytt passord",
+    password_rules: "Minst 12 tegn. Unngå vanlige passord og navnet ditt; flere ord som ikke hører sammen er både lett å huske og vanskelig å gjette.",
+    must_change_password: "Passordet ditt er tilbakestilt. Velg et nytt passord før du fortsetter.",
+    expires: "Utløper",
+    last_used: "Sist brukt",
+    never: "aldri",
+    scopes: "Tilgang",
+    token_write: "Kan også endre (scope write)",
+    token_lifetime: "Gyldig i",
+    days: "dager",
+    token_expires: "Nøkkelen utløper",
+    reset_password: "Tilbakestill passord",
+    one_time_password_for: "Engangspassord for",
+    one_time_password_hint: "Gi det bare til brukeren selv. Det må byttes ved neste innlogging, og alle brukerens innlogginger er avsluttet.",
+    audit_log: "Sikkerhetslogg",
+    event: "Hendelse",
+    actor: "Utført av",
+    subject: "Gjelder",
+    address: "Adresse",
+    detail: "Detaljer",
+    older: "Eldre",
+    no_tokens: "Du har ingen API-nøkler.",
 };
 
 /// The texts for the current request (Bokmål until a second language exists).

@@ -9,8 +9,8 @@ use jiff::tz::TimeZone;
 use skranke_core::config::ContactConfig;
 use skranke_core::{CaseKind, Config, Priority, Status, UserKind};
 use skranke_store::{
-    Attachment, Case, EscalationRow, HistoryEntry, Message, Notification, Organization, Service,
-    SlaError, SlaSettings, Team, User,
+    Attachment, AuditRow, Case, EscalationRow, HistoryEntry, Message, Notification, Organization,
+    Service, SlaError, SlaSettings, Team, TokenInfo, User,
 };
 use std::sync::OnceLock;
 
@@ -418,7 +418,36 @@ pub struct AdminPage {
 #[template(path = "account.html")]
 pub struct AccountPage {
     pub nav: Nav,
-    pub tokens: Vec<(i64, String, i64)>,
-    pub new_token: Option<String>,
+    pub tokens: Vec<TokenInfo>,
+    /// A token just made (shown this once) and when it runs out (epoch ms).
+    pub new_token: Option<(String, i64)>,
     pub error: Option<String>,
+    pub notice: Option<&'static str>,
+    pub token_days: Vec<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub nav: Nav,
+    /// An admin reset the password: it must be changed now.
+    pub forced: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub nav: Nav,
+    pub rows: Vec<AuditRow>,
+    /// The id to page on from, when there are older entries.
+    pub older: Option<i64>,
+}
+
+impl AuditPage {
+    pub fn event_label(&self, r: &AuditRow) -> &'static str {
+        r.event
+            .parse::<skranke_core::audit::AuditEvent>()
+            .map_or("?", |e| e.label())
+    }
 }

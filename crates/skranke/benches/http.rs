@@ -23,15 +23,18 @@ fn env_or(name: &str, default: usize) -> usize {
 async fn token_for(store: &Store, username: &str) -> String {
     let user = store.user_by_username(username).await.unwrap();
     let token = skranke_web::generate_token();
-    store
-        .create_api_token(
-            user.id,
-            "bench",
-            &skranke_web::hash_token(&token),
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    let now = jiff::Timestamp::now();
+    let entry =
+        skranke_core::audit::AuditEntry::new(skranke_core::audit::AuditEvent::TokenCreated, None);
+    let hash = skranke_web::hash_token(&token);
+    let new = skranke_store::NewToken {
+        user_id: user.id,
+        name: "bench",
+        token_hash: &hash,
+        scopes: "read write",
+        expires: now + jiff::SignedDuration::from_hours(24),
+    };
+    store.create_api_token(&new, &entry, now).await.unwrap();
     token
 }
 

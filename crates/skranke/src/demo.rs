@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use jiff::{SignedDuration, Timestamp};
+use skranke_core::audit::{AuditEntry, AuditEvent as E};
 use skranke_core::change::{Change, NewMessage, Rules, Update};
 use skranke_core::{Actor, Config};
 use skranke_core::{CaseKind, Channel, NewCaseInput, Priority, Status, UserKind};
@@ -94,20 +95,48 @@ async fn change(
 pub async fn seed(store: &Store) -> Result<()> {
     let now = Timestamp::now();
     let rules = Rules::from_config(&Config::default());
+    let seeded = |event| AuditEntry {
+        address: "demo".into(),
+        ..AuditEntry::new(event, None)
+    };
     let hash = |pw: &str| skranke_web::hash_password(pw).map_err(|e| anyhow::anyhow!(e));
     let a = store
-        .create_org("Kommune A", &["kommune-a.example".into()], now)
+        .create_org(
+            "Kommune A",
+            &["kommune-a.example".into()],
+            &seeded(E::OrganizationCreated),
+            now,
+        )
         .await?;
     let b = store
-        .create_org("Kommune B", &["kommune-b.example".into()], now)
+        .create_org(
+            "Kommune B",
+            &["kommune-b.example".into()],
+            &seeded(E::OrganizationCreated),
+            now,
+        )
         .await?;
-    let a_health = store.create_unit(a, "Helse og omsorg").await?;
-    let a_school = store.create_unit(a, "Oppvekst og skole").await?;
-    store.create_unit(a, "Rådhuset").await?;
-    let b_tech = store.create_unit(b, "Teknisk etat").await?;
-    store.create_unit(b, "Barnehage").await?;
-    let ks = store.create_team("Kundeservice").await?;
-    let drift = store.create_team("Drift").await?;
+    let a_health = store
+        .create_unit(a, "Helse og omsorg", &seeded(E::UnitCreated), now)
+        .await?;
+    let a_school = store
+        .create_unit(a, "Oppvekst og skole", &seeded(E::UnitCreated), now)
+        .await?;
+    store
+        .create_unit(a, "Rådhuset", &seeded(E::UnitCreated), now)
+        .await?;
+    let b_tech = store
+        .create_unit(b, "Teknisk etat", &seeded(E::UnitCreated), now)
+        .await?;
+    store
+        .create_unit(b, "Barnehage", &seeded(E::UnitCreated), now)
+        .await?;
+    let ks = store
+        .create_team("Kundeservice", &seeded(E::TeamCreated), now)
+        .await?;
+    let drift = store
+        .create_team("Drift", &seeded(E::TeamCreated), now)
+        .await?;
     let mut services = Vec::new();
     for s in [
         "E-post og kalender",
@@ -117,7 +146,11 @@ pub async fn seed(store: &Store) -> Result<()> {
         "PC og programvare",
         "Innbyggerportal",
     ] {
-        services.push(store.create_service(s).await?);
+        services.push(
+            store
+                .create_service(s, &seeded(E::ServiceCreated), now)
+                .await?,
+        );
     }
     let people: [DemoPerson; 8] = [
         (
@@ -207,7 +240,9 @@ pub async fn seed(store: &Store) -> Result<()> {
                     unit_id: unit,
                     team_id: team,
                     password_hash: Some(hash("demo")?),
+                    must_change_password: false,
                 },
+                &seeded(E::UserCreated),
                 now,
             )
             .await?;

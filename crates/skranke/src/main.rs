@@ -8,6 +8,7 @@ use skranke::transfer;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
+use skranke_core::audit::{AuditEntry, AuditEvent};
 use skranke_core::{Config, UserKind};
 use skranke_store::{NewUser, Store};
 use std::path::{Path, PathBuf};
@@ -143,6 +144,13 @@ enum UserCommand {
         #[arg(long, default_value = "employee")]
         kind: String,
     },
+    /// Set a one-time password (printed) that must be changed at the next login.
+    Password {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +163,12 @@ enum TokenCommand {
         username: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// `read` (GET only) or `write` (everything the user may do).
+        #[arg(long, default_value = "write")]
+        scope: String,
+        /// Days until the token runs out (1–366).
+        #[arg(long, default_value_t = 365)]
+        days: i64,
     },
 }
 
@@ -265,42 +279,54 @@ async fn run(cli: Cli) -> Result<()> {
                     kind,
                 },
         } => {
-            let password = std::env::var("SKRANKE_PASSWORD").ok();
-            let (username, name, email, kind) = skranke_web::check_new_user(
-                &username,
-                &name,
-                &email,
-                &kind,
-                password.as_deref().unwrap_or(""),
-            )
-            .map_err(|e| anyhow::anyhow!(e))?;
-            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
-            let (password, generated) = match password {
+            let given = std::env::var("SKRANKE_PASSWORD").ok();
+            let (password, generated) = match given {
                 Some(p) => (p, false),
-                None => (skranke_web::generate_token()[..20].to_owned(), true),
+                None => (skranke_web::one_time_password(), true),
             };
-            let hash = skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            let mut new = skranke_web::admin::check_user(&skranke_web::admin::UserRequest {
+                username,
+                full_name: name,
+                email,
+                kind,
+                password: password.clone(),
+                ..Default::default()
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            new.password_hash =
+                Some(skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?);
+            // A password made up here is for the first login only.
+            new.must_change_password = generated;
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let entry = cli_entry(AuditEvent::UserCreated, &new.username);
             let id = store
-                .create_user(
-                    &NewUser {
-                        username: username.clone(),
-                        full_name: name,
-                        email,
-                        phone: String::new(),
-                        kind,
-                        org_id: None,
-                        unit_id: None,
-                        team_id: None,
-                        password_hash: Some(hash),
-                    },
-                    Timestamp::now(),
-                )
+                .create_user(&new, &entry, Timestamp::now())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("created user {username} (id {id})");
+            println!("created user {} (id {id})", new.username);
             if generated {
-                println!("password: {password}");
+                println!("one-time password (to be changed at the first login): {password}");
             }
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Password { data, username },
+        } => {
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let user = store
+                .user_by_username(&username)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user named {username}"))?;
+            let password = skranke_web::one_time_password();
+            let hash = skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            let mut entry = cli_entry(AuditEvent::PasswordReset, &username);
+            entry.subject_id = Some(user.id);
+            store
+                .set_password(user.id, &hash, true, None, &entry, Timestamp::now())
+                .await?;
+            println!(
+                "one-time password for {username} (to be changed at the next login): {password}"
+            );
             Ok(())
         }
         Command::Token {
@@ -309,8 +335,18 @@ async fn run(cli: Cli) -> Result<()> {
                     data,
                     username,
                     name,
+                    scope,
+                    days,
                 },
         } => {
+            if !(1..=366).contains(&days) {
+                bail!("--days: must be 1 to 366");
+            }
+            let scopes = match scope.as_str() {
+                "read" => "read",
+                "write" => "read write",
+                other => bail!("--scope: `{other}` is neither read nor write"),
+            };
             let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
             let user = store
                 .user_by_username(&username)
@@ -320,17 +356,31 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("user {username} is deactivated");
             }
             let token = skranke_web::generate_token();
-            store
-                .create_api_token(
-                    user.id,
-                    &name,
-                    &skranke_web::hash_token(&token),
-                    Timestamp::now(),
-                )
-                .await?;
+            let now = Timestamp::now();
+            let mut entry = cli_entry(AuditEvent::TokenCreated, &name);
+            entry.subject_id = Some(user.id);
+            entry.detail = scopes.into();
+            let hash = skranke_web::hash_token(&token);
+            let new = skranke_store::NewToken {
+                user_id: user.id,
+                name: &name,
+                token_hash: &hash,
+                scopes,
+                expires: now + jiff::SignedDuration::from_hours(24 * days),
+            };
+            store.create_api_token(&new, &entry, now).await?;
             println!("{token}");
             Ok(())
         }
+    }
+}
+
+/// An audit entry of something done at the command line.
+fn cli_entry(event: AuditEvent, subject: &str) -> AuditEntry {
+    AuditEntry {
+        subject: subject.into(),
+        address: "cli".into(),
+        ..AuditEntry::new(event, None)
     }
 }
 
@@ -429,7 +479,7 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
             demo::seed(&store).await?;
             demo::print_logins();
         } else {
-            let password = skranke_web::generate_token()[..20].to_owned();
+            let password = skranke_web::one_time_password();
             let hash = skranke_web::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
             store
                 .create_user(
@@ -443,7 +493,9 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
                         unit_id: None,
                         team_id: None,
                         password_hash: Some(hash),
+                        must_change_password: true,
                     },
+                    &cli_entry(AuditEvent::UserCreated, "admin"),
                     Timestamp::now(),
                 )
                 .await?;

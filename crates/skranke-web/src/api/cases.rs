@@ -375,7 +375,7 @@ pub struct CaseList {
 }
 
 /// A rejected query string names the parameter at fault.
-fn query_error(e: QueryRejection) -> WebError {
+pub fn query_error(e: QueryRejection) -> WebError {
     let text = e.body_text();
     let field = text
         .split('`')

@@ -2,6 +2,8 @@
 //! OpenAPI document, generated from the same handlers the router serves
 //! (utoipa-axum's `routes!`), so that no route goes undocumented.
 
+mod account;
+mod admin;
 mod cases;
 pub use cases::{PAGE_MAX, Q_MAX};
 mod doc;
@@ -23,6 +25,8 @@ use utoipa_axum::router::OpenApiRouter;
 fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, openapi) = OpenApiRouter::with_openapi(doc::base())
         .merge(cases::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
         .split_for_parts();
     (router, doc::finish(openapi))
 }

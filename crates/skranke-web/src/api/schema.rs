@@ -57,3 +57,10 @@ key_schema!(
     skranke_core::change::MessageKind,
     "An agent's public reply, an agent's internal note, or the requester's own message."
 );
+
+key_schema!(
+    UserKindSchema,
+    "UserKind",
+    skranke_core::UserKind,
+    "What a person is to Kundeservice: pupils and guardians are not customers."
+);

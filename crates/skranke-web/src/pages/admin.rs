@@ -1,16 +1,15 @@
 use super::{Form, opt_id};
 use crate::AppState;
-use crate::auth::{Admin, CurrentUser, hash_password};
+use crate::admin::{self, Named};
+use crate::auth::{Admin, CurrentUser};
 use crate::error::WebError;
-use crate::views::{AdminPage, Nav};
-use axum::extract::{Path, State};
+use crate::views::{AdminPage, AuditPage, Nav};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use serde::Deserialize;
 use skranke_core::UserKind;
-use skranke_core::case::check_text;
-use skranke_store::NewUser;
+use skranke_core::audit::AuditEvent;
 
 async fn render(
     state: &AppState,
@@ -64,17 +63,6 @@ async fn act(
     }
 }
 
-fn name_field(field: &'static str, v: &str, max: usize) -> Result<String, WebError> {
-    let v = v.trim();
-    let mut errors = Vec::new();
-    check_text(field, v, true, max, &mut errors);
-    if errors.is_empty() {
-        Ok(v.to_owned())
-    } else {
-        Err(crate::casework::validation_error(&errors))
-    }
-}
-
 #[derive(Deserialize)]
 pub struct UserForm {
     #[serde(default)]
@@ -99,44 +87,6 @@ pub struct UserForm {
     password: String,
 }
 
-/// Checks a new user's fields; shared by the admin page and the CLI's rules.
-pub fn check_new_user(
-    username: &str,
-    full_name: &str,
-    email: &str,
-    kind: &str,
-    password: &str,
-) -> Result<(String, String, String, UserKind), WebError> {
-    let username = name_field("username", username, 64)?;
-    if !username
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-    {
-        return Err(WebError::invalid(
-            "username",
-            "kan bare inneholde bokstaver a–z, tall, punktum, bindestrek og understrek.",
-        ));
-    }
-    let full_name = name_field("full_name", full_name, 200)?;
-    let email = name_field("email", email, 254)?;
-    let valid_email = email.split_once('@').is_some_and(|(l, d)| {
-        !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
-    });
-    if !valid_email {
-        return Err(WebError::invalid(
-            "email",
-            "er ikke en gyldig e-postadresse.",
-        ));
-    }
-    let kind: UserKind = kind
-        .parse()
-        .map_err(|_| WebError::invalid("kind", "må velges."))?;
-    if !password.is_empty() && password.chars().count() < 10 {
-        return Err(WebError::invalid("password", "må ha minst 10 tegn."));
-    }
-    Ok((username, full_name, email.to_lowercase(), kind))
-}
-
 pub async fn create_user(
     State(state): State<AppState>,
     Admin(user): Admin,
@@ -144,42 +94,18 @@ pub async fn create_user(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let result = async {
-        let (username, full_name, email, kind) =
-            check_new_user(&f.username, &f.full_name, &f.email, &f.kind, &f.password)?;
-        let unit_id = opt_id("unit_id", &f.unit_id)?;
-        let mut org_id = opt_id("org_id", &f.org_id)?;
-        if let Some(unit) = unit_id
-            && org_id.is_none()
-        {
-            let orgs = state.store.list_orgs().await?;
-            org_id = orgs
-                .iter()
-                .find(|o| o.units.iter().any(|u| u.id == unit))
-                .map(|o| o.id);
-        }
-        let password_hash = if f.password.is_empty() {
-            None
-        } else {
-            let pw = f.password.clone();
-            Some(
-                tokio::task::spawn_blocking(move || hash_password(&pw))
-                    .await
-                    .map_err(|e| WebError::Internal(e.to_string()))?
-                    .map_err(WebError::Internal)?,
-            )
-        };
-        let new = NewUser {
-            username,
-            full_name,
-            email,
-            phone: f.phone.trim().chars().take(40).collect(),
-            kind,
-            org_id,
-            unit_id,
+        let r = admin::UserRequest {
+            username: f.username,
+            full_name: f.full_name,
+            email: f.email,
+            phone: f.phone,
+            kind: f.kind,
+            org_id: opt_id("org_id", &f.org_id)?,
+            unit_id: opt_id("unit_id", &f.unit_id)?,
             team_id: opt_id("team_id", &f.team_id)?,
-            password_hash,
+            password: f.password,
         };
-        state.store.create_user(&new, Timestamp::now()).await?;
+        admin::create_user(&state, r, user.audit(AuditEvent::UserCreated)).await?;
         Ok(())
     }
     .await;
@@ -201,16 +127,14 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    let result = async {
-        if id == user.user.id {
-            return Err(WebError::invalid(
-                "username",
-                "du kan ikke deaktivere deg selv.",
-            ));
-        }
-        state.store.set_user_active(id, f.active == "true").await?;
-        Ok(())
-    }
+    let active = f.active == "true";
+    let result = admin::set_active(
+        &state,
+        user.user.id,
+        id,
+        active,
+        user.audit(AuditEvent::UserActivated),
+    )
     .await;
     act(&state, &user, result).await
 }
@@ -232,11 +156,34 @@ pub async fn set_team(
     user.check_csrf(&f.csrf)?;
     let result = async {
         let team = opt_id("team_id", &f.team_id)?;
-        state.store.set_user_team(id, team).await?;
-        Ok(())
+        admin::set_team(&state, id, team, user.audit(AuditEvent::UserTeamChanged)).await
     }
     .await;
     act(&state, &user, result).await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Sets a one-time password and shows it, this once.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    let target = state.store.user(id).await?;
+    let password = admin::reset_password(&state, id, user.audit(AuditEvent::PasswordReset)).await?;
+    let ui = crate::texts::ui();
+    let notice = format!(
+        "{} {}: {password}. {}",
+        ui.one_time_password_for, target.username, ui.one_time_password_hint
+    );
+    render(&state, &user, None, Some(notice)).await
 }
 
 #[derive(Deserialize)]
@@ -256,29 +203,14 @@ pub async fn create_org(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let result = async {
-        let name = name_field("name", &f.name, 200)?;
-        let domains: Vec<String> = f
-            .domains
-            .split([',', ' ', ';'])
-            .map(|d| d.trim().trim_start_matches('@').to_lowercase())
-            .filter(|d| !d.is_empty())
-            .collect();
-        if domains.iter().any(|d| {
-            !d.contains('.')
-                || d.len() > 253
-                || !d
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-        }) {
-            return Err(WebError::invalid(
-                "domains",
-                "må være domener som kommune-a.example.",
-            ));
-        }
-        state
-            .store
-            .create_org(&name, &domains, Timestamp::now())
-            .await?;
+        let domains = admin::parse_domains(&f.domains)?;
+        admin::create_org(
+            &state,
+            &f.name,
+            &domains,
+            user.audit(AuditEvent::OrganizationCreated),
+        )
+        .await?;
         Ok(())
     }
     .await;
@@ -292,12 +224,9 @@ pub async fn create_unit(
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    let result = async {
-        let name = name_field("name", &f.name, 200)?;
-        state.store.create_unit(org_id, &name).await?;
-        Ok(())
-    }
-    .await;
+    let result = admin::create_unit(&state, org_id, &f.name, user.audit(AuditEvent::UnitCreated))
+        .await
+        .map(|_| ());
     act(&state, &user, result).await
 }
 
@@ -317,11 +246,6 @@ pub async fn create_service(
     create_named(&state, &user, &f, Named::Service).await
 }
 
-enum Named {
-    Team,
-    Service,
-}
-
 async fn create_named(
     state: &AppState,
     user: &CurrentUser,
@@ -329,14 +253,32 @@ async fn create_named(
     what: Named,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    let result = async {
-        let name = name_field("name", &f.name, 200)?;
-        match what {
-            Named::Team => state.store.create_team(&name).await?,
-            Named::Service => state.store.create_service(&name).await?,
-        };
-        Ok(())
-    }
-    .await;
+    let result = admin::create_named(state, what, &f.name, user.audit(AuditEvent::TeamCreated))
+        .await
+        .map(|_| ());
     act(state, user, result).await
 }
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    before: Option<i64>,
+}
+
+/// The security log, newest first, a page at a time.
+pub async fn audit(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Query(q): Query<AuditQuery>,
+) -> Result<AuditPage, WebError> {
+    let rows = state.store.audit_log(q.before, AUDIT_PAGE).await?;
+    let older = (rows.len() as i64 == AUDIT_PAGE)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    Ok(AuditPage {
+        nav: Nav::of(&user),
+        rows,
+        older,
+    })
+}
+
+const AUDIT_PAGE: i64 = 100;

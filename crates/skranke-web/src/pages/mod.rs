@@ -22,6 +22,11 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/account", get(login::account))
+        .route(
+            "/account/password",
+            get(login::password_form).post(login::change_password),
+        )
+        .route("/account/sessions/delete", post(login::logout_everywhere))
         .route("/account/tokens", post(login::create_token))
         .route("/account/tokens/{id}/delete", post(login::delete_token))
         .route("/portal", get(portal::home))
@@ -49,6 +54,8 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/users/{id}/team", post(admin::set_team))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/audit", get(admin::audit))
         .route("/admin/orgs", post(admin::create_org))
         .route("/admin/orgs/{id}/units", post(admin::create_unit))
         .route("/admin/teams", post(admin::create_team))
@@ -140,5 +147,3 @@ pub fn opt_id(field: &str, v: &str) -> Result<Option<i64>, WebError> {
             .map_err(|_| WebError::invalid(field, "er ikke et gyldig valg."))
     }
 }
-
-pub use admin::check_new_user;

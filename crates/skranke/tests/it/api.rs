@@ -434,3 +434,272 @@ async fn a_change_is_all_or_nothing() {
     assert_eq!(after.version, case.version + 1, "one change, one version");
     assert_eq!(after.agreed_deadline, Some(4_070_944_800_000));
 }
+
+both!(the_api_does_what_the_admin_and_account_pages_do);
+async fn the_api_does_what_the_admin_and_account_pages_do() {
+    let app = spawn().await;
+    let admin = app.token("admin").await;
+    let agent = app.token("agent1").await;
+    let kari = app.token("ansatt").await;
+    use reqwest::Method as M;
+    let me: Value = call(&app, &kari, M::GET, "/api/v1/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "ansatt");
+    let kari_id = app.store.user_by_username("ansatt").await.unwrap().id;
+    assert_eq!(me["id"], kari_id, "the token's user, not the token's id");
+    assert_eq!(me["kind"], "employee");
+
+    // Organizations, units, teams, services: admins create, agents read.
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        "/api/v1/organizations",
+        Some(json!({"name": "Kommune C", "domains": ["kommune-c.example"]})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let org: Value = r.json().await.unwrap();
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        &format!("/api/v1/organizations/{}/units", org["id"]),
+        Some(json!({"name": "Skole"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let unit: Value = r.json().await.unwrap();
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        "/api/v1/organizations",
+        Some(json!({"name": "Kommune C"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        "/api/v1/teams",
+        Some(json!({"name": "Nettverk"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let team: Value = r.json().await.unwrap();
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        "/api/v1/services",
+        Some(json!({"name": "Trådløst nett"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let services: Value = call(&app, &kari, M::GET, "/api/v1/services", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        services
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Trådløst nett")
+    );
+    let orgs: Value = call(&app, &agent, M::GET, "/api/v1/organizations", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "Kommune C" && o["units"][0]["name"] == "Skole")
+    );
+    for (method, path) in [
+        (M::POST, "/api/v1/teams"),
+        (M::POST, "/api/v1/services"),
+        (M::POST, "/api/v1/organizations"),
+    ] {
+        let r = call(&app, &agent, method, path, Some(json!({"name": "x"}))).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        call(&app, &kari, M::GET, "/api/v1/teams", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // People.
+    let r = call(&app, &admin, M::POST, "/api/v1/users", Some(json!({"username": "nyagent", "name": "Ny Agent", "email": "ny@kundeservice.example", "kind": "agent", "team_id": team["id"], "password": "Fjellet brenner i natt 7"}))).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let new: Value = r.json().await.unwrap();
+    assert_eq!(new["team"], "Nettverk");
+    let r = call(&app, &admin, M::POST, "/api/v1/users", Some(json!({"username": "nyagent", "name": "Igjen", "email": "igjen@kundeservice.example", "kind": "agent"}))).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = call(&app, &admin, M::POST, "/api/v1/users", Some(json!({"username": "svak", "name": "Svak", "email": "svak@kommune-c.example", "kind": "employee", "unit_id": unit["id"], "password": "password1234"}))).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let found: Value = call(&app, &agent, M::GET, "/api/v1/users?q=Ny%20Ag", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found[0]["username"], "nyagent");
+    assert_eq!(
+        call(&app, &agent, M::GET, "/api/v1/users", None)
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let everyone: Value = call(&app, &admin, M::GET, "/api/v1/users", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(everyone.as_array().unwrap().len() >= 9);
+    let id = new["id"].as_i64().unwrap();
+    let r = call(
+        &app,
+        &admin,
+        M::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some(json!({"team_id": null})),
+    )
+    .await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["team"], Value::Null);
+    let r = call(
+        &app,
+        &admin,
+        M::POST,
+        &format!("/api/v1/users/{id}/password-reset"),
+        None,
+    )
+    .await;
+    let otp: Value = r.json().await.unwrap();
+    assert_eq!(otp["password"].as_str().unwrap().len(), 16);
+    let r = call(
+        &app,
+        &admin,
+        M::PATCH,
+        &format!("/api/v1/users/{id}"),
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["active"], false);
+    let r = call(
+        &app,
+        &admin,
+        M::PATCH,
+        "/api/v1/users/999999",
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let events: Value = call(&app, &admin, M::GET, "/api/v1/audit", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let events: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    for e in [
+        "organization_created",
+        "unit_created",
+        "team_created",
+        "service_created",
+        "user_created",
+        "user_team_changed",
+        "password_reset",
+        "user_deactivated",
+    ] {
+        assert!(events.contains(&e), "{e} in {events:?}");
+    }
+    assert!(
+        call(&app, &admin, M::GET, "/api/v1/sla-errors", None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The caller's own password and sessions.
+    let (browser, _) = app.login("ansatt").await;
+    let r = call(
+        &app,
+        &kari,
+        M::POST,
+        "/api/v1/me/password",
+        Some(json!({"current": "demo", "new": "blåbær-traktor-vinduskarm"})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        browser
+            .get(app.url("/portal"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let (browser, _) =
+        crate::support::login_with(&app, "ansatt", "blåbær-traktor-vinduskarm").await;
+    let r = call(&app, &kari, M::DELETE, "/api/v1/me/sessions", None).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        browser
+            .get(app.url("/portal"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Notifications are an agent's.
+    assert_eq!(
+        call(&app, &agent, M::GET, "/api/v1/notifications", None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, &agent, M::POST, "/api/v1/notifications/read", None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, &kari, M::GET, "/api/v1/notifications", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn call(
+    app: &crate::support::TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    app.api(method, path, token, body).await
+}

@@ -30,6 +30,7 @@ macro_rules! both {
 }
 
 mod api;
+mod auth;
 mod browser;
 mod changes;
 mod cli;

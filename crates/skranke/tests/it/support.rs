@@ -245,24 +245,7 @@ impl TestApp {
 
     /// Logs in with the demo password; returns the client and the session's CSRF token.
     pub async fn login(&self, username: &str) -> (Client, String) {
-        let c = client();
-        let (_, page) = self.get(&c, "/login").await;
-        let r = self
-            .post(
-                &c,
-                "/login",
-                &[
-                    ("csrf", &csrf_of(&page)),
-                    ("username", username),
-                    ("password", "demo"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
-        let (status, page) = self.get(&c, "/account").await;
-        assert_eq!(status, StatusCode::OK);
-        let csrf = csrf_of(&page);
-        (c, csrf)
+        login_with(self, username, "demo").await
     }
 
     /// Reports a fault through the portal; returns the new case's number.
@@ -302,7 +285,11 @@ impl TestApp {
     pub async fn token(&self, username: &str) -> String {
         let (c, csrf) = self.login(username).await;
         let r = self
-            .post(&c, "/account/tokens", &[("csrf", &csrf), ("name", "test")])
+            .post(
+                &c,
+                "/account/tokens",
+                &[("csrf", &csrf), ("name", "test"), ("write", "on")],
+            )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let page = r.text().await.unwrap();
@@ -386,4 +373,26 @@ impl TestApp {
             Some(url) => RawConn::Postgres(sqlx::PgConnection::connect(url).await.unwrap()),
         }
     }
+}
+
+/// Logs in with a password; returns the client and the session's CSRF token.
+pub async fn login_with(app: &TestApp, username: &str, password: &str) -> (Client, String) {
+    let c = client();
+    let (_, page) = app.get(&c, "/login").await;
+    let r = app
+        .post(
+            &c,
+            "/login",
+            &[
+                ("csrf", &csrf_of(&page)),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
+    let (status, page) = app.get(&c, "/account").await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&page);
+    (c, csrf)
 }

@@ -165,7 +165,17 @@ async fn export_then_import_loses_nothing() {
     // New rows get fresh ids after the imported ones.
     let next = BACKEND
         .scope(target_backend, async {
-            target_store.create_team("Etter import").await.unwrap()
+            target_store
+                .create_team(
+                    "Etter import",
+                    &skranke_core::audit::AuditEntry::new(
+                        skranke_core::audit::AuditEvent::TeamCreated,
+                        None,
+                    ),
+                    jiff::Timestamp::now(),
+                )
+                .await
+                .unwrap()
         })
         .await;
     assert!(next > 2, "sequences moved past the imported ids: {next}");

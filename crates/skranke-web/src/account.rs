@@ -1,0 +1,103 @@
+//! What people do with their own account, for the account page and the
+//! API alike: API tokens and the password.
+
+use crate::AppState;
+use crate::auth::{self, Client};
+use crate::error::WebError;
+use crate::password;
+use crate::texts;
+use jiff::{SignedDuration, Timestamp};
+use skranke_core::audit::{AuditEntry, AuditEvent};
+use skranke_core::case::{check_text, clean_line};
+use skranke_store::{NewSession, NewToken, User};
+
+/// Lifetimes offered for a new token, in days; the first is the default.
+pub const TOKEN_DAYS: [i64; 4] = [365, 90, 30, 7];
+pub const TOKEN_NAME_MAX: usize = 100;
+
+/// A token's request, as the page and the API give it.
+pub struct TokenRequest {
+    pub name: String,
+    pub write: bool,
+    pub days: i64,
+}
+
+/// Creates a token after checking its request; returns it (shown once),
+/// its id and when it runs out.
+pub async fn create_token_for(
+    state: &AppState,
+    user_id: i64,
+    r: TokenRequest,
+    entry: AuditEntry,
+) -> Result<(String, i64, Timestamp), WebError> {
+    let name = clean_line(&r.name);
+    let mut errors = Vec::new();
+    check_text("name", &name, true, TOKEN_NAME_MAX, &mut errors);
+    if !errors.is_empty() {
+        return Err(crate::casework::validation_error(&errors));
+    }
+    if !(1..=366).contains(&r.days) {
+        return Err(WebError::invalid(
+            "expires_in_days",
+            "må være 1 til 366 dager.",
+        ));
+    }
+    let now = Timestamp::now();
+    let expires = now + SignedDuration::from_hours(24 * r.days);
+    let token = auth::generate_token();
+    let scopes = if r.write { "read write" } else { "read" };
+    let mut entry = entry;
+    entry.subject = name.clone();
+    entry.detail = scopes.into();
+    let hash = auth::hash_token(&token);
+    let new = NewToken {
+        user_id,
+        name: &name,
+        token_hash: &hash,
+        scopes,
+        expires,
+    };
+    state.store.create_api_token(&new, &entry, now).await?;
+    Ok((token, expires.as_millisecond(), expires))
+}
+
+/// The checks and the change, for the page and the API. Every session of
+/// the user ends; with `keep_csrf` (a page's session) a fresh session
+/// replaces the caller's, and its cookie value is returned.
+pub async fn change_own_password(
+    state: &AppState,
+    u: &User,
+    client: &Client,
+    current: &str,
+    new: &str,
+    keep_csrf: Option<&str>,
+) -> Result<String, WebError> {
+    password::check(new, &[&u.username, &u.full_name, &u.email])
+        .map_err(|p| WebError::invalid("new", p.message()))?;
+    // A wrong current password counts as a failed login for this account.
+    let verified = auth::verify(state, &u.username, current, client)
+        .await
+        .map_err(|e| match e {
+            WebError::Invalid { .. } => WebError::invalid("current", texts::WRONG_PASSWORD),
+            e => e,
+        })?;
+    auth::release(state, &verified).await?;
+    let hash = auth::hash_new_password(state, new).await?;
+    let token = auth::generate_token();
+    let id_hash = auth::hash_token(&token);
+    let now = Timestamp::now();
+    let session = keep_csrf.map(|csrf| NewSession {
+        id_hash: &id_hash,
+        user_id: u.id,
+        csrf_token: csrf,
+        expires: now + auth::session_length(state),
+    });
+    let mut entry = AuditEntry::new(AuditEvent::PasswordChanged, Some(u.id));
+    entry.subject_id = Some(u.id);
+    entry.address = client.address();
+    state
+        .store
+        .set_password(u.id, &hash, false, session.as_ref(), &entry, now)
+        .await?;
+    Ok(token)
+}

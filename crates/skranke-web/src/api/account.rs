@@ -1,0 +1,297 @@
+//! The caller's own account over the API: who am I, API tokens, the
+//! password, sessions, and an agent's notifications.
+
+use super::schema::UserKindSchema;
+use super::{ApiJson, rfc3339};
+use crate::AppState;
+use crate::account::{self, TOKEN_DAYS, TokenRequest};
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem, WebError};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use skranke_core::UserKind;
+use skranke_core::audit::AuditEvent;
+use skranke_store::{TokenInfo, User};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(delete_token))
+        .routes(routes!(change_password))
+        .routes(routes!(end_sessions))
+        .routes(routes!(list_notifications))
+        .routes(routes!(read_notifications))
+}
+
+/// A person as the API shows them in full.
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    #[schema(value_type = UserKindSchema)]
+    pub kind: UserKind,
+    pub organization: Option<String>,
+    pub unit: Option<String>,
+    pub team: Option<String>,
+    pub team_id: Option<i64>,
+    pub active: bool,
+    /// An admin reset the password; it must be changed at the next login.
+    pub must_change_password: bool,
+}
+
+impl From<User> for UserDto {
+    fn from(u: User) -> UserDto {
+        UserDto {
+            id: u.id,
+            username: u.username,
+            name: u.full_name,
+            email: u.email,
+            phone: u.phone,
+            kind: u.kind,
+            organization: u.org_name,
+            unit: u.unit_name,
+            team: u.team_name,
+            team_id: u.team_id,
+            active: u.active,
+            must_change_password: u.must_change_password,
+        }
+    }
+}
+
+/// The token's user.
+#[utoipa::path(get, path = "/api/v1/me",
+    responses((status = 200, description = "Who the token belongs to.", body = UserDto)),
+    security(("bearer" = [])))]
+async fn me(user: ApiUser) -> Json<UserDto> {
+    Json(user.0.into())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: i64,
+    pub name: String,
+    /// `read`, or `read write`.
+    pub scopes: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub last_used_at: Option<String>,
+}
+
+impl From<TokenInfo> for TokenDto {
+    fn from(t: TokenInfo) -> TokenDto {
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            scopes: t.scopes,
+            created_at: rfc3339(t.created_at),
+            expires_at: t.expires_at.map(rfc3339),
+            last_used_at: t.last_used_at.map(rfc3339),
+        }
+    }
+}
+
+/// The caller's API tokens (not their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens",
+    responses((status = 200, description = "Oldest first.", body = Vec<TokenDto>)),
+    security(("bearer" = [])))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<TokenDto>>, ApiError> {
+    let tokens = state.store.list_api_tokens(user.0.id).await?;
+    Ok(Json(tokens.into_iter().map(TokenDto::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenRequest {
+    #[schema(max_length = 100)]
+    pub name: String,
+    /// May also change things (scope `write`); default read only.
+    #[serde(default)]
+    pub write: bool,
+    /// Default 365.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 366)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewTokenDto {
+    /// The secret, shown this once: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub scopes: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+}
+
+/// Make an API token for the caller.
+#[utoipa::path(post, path = "/api/v1/me/tokens", request_body = NewTokenRequest,
+    responses((status = 201, description = "The new token, its secret shown this once.", body = NewTokenDto)),
+    security(("bearer" = [])))]
+async fn create_token(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(req): ApiJson<NewTokenRequest>,
+) -> Result<(StatusCode, Json<NewTokenDto>), ApiError> {
+    let write = req.write;
+    let r = TokenRequest {
+        name: req.name,
+        write,
+        days: req.expires_in_days.unwrap_or(TOKEN_DAYS[0]),
+    };
+    let (token, _, expires) =
+        account::create_token_for(&state, user.0.id, r, user.audit(AuditEvent::TokenCreated))
+            .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTokenDto {
+            token,
+            scopes: if write { "read write" } else { "read" }.into(),
+            expires_at: expires.to_string(),
+        }),
+    ))
+}
+
+/// Delete one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}",
+    params(("id" = i64, Path, description = "Token id")),
+    responses(
+        (status = 204, description = "Deleted; it no longer authenticates."),
+        (status = 404, description = "No such token of yours.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn delete_token(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .delete_api_token(
+            user.0.id,
+            id,
+            &user.audit(AuditEvent::TokenDeleted),
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    #[schema(max_length = 256)]
+    pub current: String,
+    /// At least 12 characters, and not easy to guess.
+    #[schema(min_length = 12, max_length = 256)]
+    pub new: String,
+}
+
+/// Change the caller's password. Every browser session of theirs ends;
+/// tokens stay valid.
+#[utoipa::path(post, path = "/api/v1/me/password", request_body = PasswordRequest,
+    responses(
+        (status = 204, description = "Changed."),
+        (status = 429, description = "Too many wrong passwords; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn change_password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    account::change_own_password(&state, &user.0, &user.1, &req.current, &req.new, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// End every browser session of the caller ("log out everywhere").
+#[utoipa::path(delete, path = "/api/v1/me/sessions",
+    responses((status = 204, description = "Every session ended.")),
+    security(("bearer" = [])))]
+async fn end_sessions(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .delete_sessions_of(
+            user.0.id,
+            &user.audit(AuditEvent::LogoutEverywhere),
+            Timestamp::now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: i64,
+    pub case: String,
+    pub text: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub read_at: Option<String>,
+}
+
+fn staff(user: &ApiUser) -> Result<(), WebError> {
+    if user.0.kind.is_staff() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// An agent's escalation notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications",
+    responses((status = 200, description = "The latest 200.", body = Vec<NotificationDto>)),
+    security(("bearer" = [])))]
+async fn list_notifications(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<NotificationDto>>, ApiError> {
+    staff(&user)?;
+    let items = state.store.notifications(user.0.id, 200).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|n| NotificationDto {
+                id: n.id,
+                case: n.case_number,
+                text: n.text,
+                created_at: rfc3339(n.created_at),
+                read_at: n.read_at.map(rfc3339),
+            })
+            .collect(),
+    ))
+}
+
+/// Mark every notification of the caller read.
+#[utoipa::path(post, path = "/api/v1/notifications/read",
+    responses((status = 204, description = "All read.")),
+    security(("bearer" = [])))]
+async fn read_notifications(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<StatusCode, ApiError> {
+    staff(&user)?;
+    state
+        .store
+        .mark_notifications_read(user.0.id, Timestamp::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
