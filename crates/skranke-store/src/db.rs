@@ -100,6 +100,9 @@ impl Store {
     /// Opens (creating if needed) the SQLite file and runs migrations. The
     /// SLA settings are what every write uses to keep the SLA state.
     pub async fn open_sqlite(path: &Path, sla: SlaSettings) -> Result<Store, StoreError> {
+        // Readable by the owner only; SQLite gives its -wal and -shm files
+        // the database file's permissions.
+        private_file(path)?;
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -182,5 +185,21 @@ impl Store {
             }
             Pools::Postgres(p) => p.close().await,
         }
+    }
+}
+
+/// Creates an empty file readable and writable by its owner only, unless
+/// it exists already.
+fn private_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Io(e)),
     }
 }

@@ -23,6 +23,8 @@ pub enum StoreError {
     Db(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database file: {0}")]
+    Io(#[from] std::io::Error),
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
     /// The rules of change refused it; nothing was written.

@@ -43,6 +43,9 @@ pub enum WebError {
     TooManyRequests(jiff::SignedDuration),
     #[error("payload too large")]
     TooLarge,
+    /// The client did not send its request in time.
+    #[error("request timeout")]
+    Timeout,
     /// Busy for now (no database connection free in time): try again soon.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -69,6 +72,7 @@ impl WebError {
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Timeout => StatusCode::REQUEST_TIMEOUT,
             WebError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             WebError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -115,6 +119,7 @@ impl WebError {
             WebError::Malformed(m) => m.clone(),
             WebError::TooLarge => texts::TOO_LARGE.into(),
             WebError::UnsupportedMediaType => texts::UNSUPPORTED_MEDIA_TYPE.into(),
+            WebError::Timeout => texts::REQUEST_TIMEOUT.into(),
             WebError::PreconditionRequired => texts::VERSION_REQUIRED.into(),
             WebError::PreconditionFailed => texts::CONFLICT_VERSION.into(),
             WebError::Unavailable(_) => texts::UNAVAILABLE.into(),
@@ -258,6 +263,7 @@ impl IntoResponse for ApiError {
             WebError::PreconditionFailed => {
                 ("precondition-failed", texts::CONFLICT_VERSION.to_owned())
             }
+            WebError::Timeout => ("timeout", texts::REQUEST_TIMEOUT.to_owned()),
             WebError::Unavailable(_) => ("unavailable", texts::UNAVAILABLE.to_owned()),
             WebError::Internal(_) => ("internal", texts::INTERNAL.to_owned()),
         };

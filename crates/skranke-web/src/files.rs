@@ -44,10 +44,21 @@ impl FileStore for LocalDir {
         Box::pin(async move {
             let path = self.path_of(key)?;
             if let Some(dir) = path.parent() {
-                tokio::fs::create_dir_all(dir).await?;
+                tokio::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .await?;
             }
             let tmp = path.with_extension("tmp");
-            let mut f = tokio::fs::File::create(&tmp).await?;
+            // Readable by the owner (the service) only.
+            let mut f = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)
+                .await?;
             f.write_all(bytes).await?;
             f.sync_all().await?;
             drop(f);

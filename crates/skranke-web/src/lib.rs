@@ -15,6 +15,7 @@ mod logsafe;
 pub mod notify;
 mod pages;
 pub mod password;
+pub mod server;
 
 mod texts;
 mod views;
@@ -31,6 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::openapi;
 pub use auth::{generate_token, hash_password, hash_token, one_time_password};
+pub use server::serve;
 
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
@@ -115,12 +117,14 @@ pub fn attachments_dir(config: &Config, data_dir: &std::path::Path) -> PathBuf {
         .unwrap_or_else(|| data_dir.join("attachments"))
 }
 
+/// Room in a multipart body for the form fields around its attachments.
+pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
+
 /// The whole application: pages, API and static files, with the limits and
 /// security headers every response gets.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.server.max_body_bytes;
-    // Multipart bodies carry the attachments plus the form fields around them.
-    let upload_limit = state.config.cases.max_attachment_bytes + 64 * 1024;
+    let upload_limit = state.config.cases.max_attachment_bytes + MULTIPART_OVERHEAD;
     Router::new()
         .merge(pages::routes(upload_limit))
         .merge(api::routes())
@@ -155,18 +159,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::guard,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            server::limits,
+        ))
         .with_state(state)
-}
-
-/// Serves until the future `shutdown` completes. Client addresses are
-/// passed to handlers for login throttling.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

@@ -190,6 +190,7 @@ pub const UNAVAILABLE: &str = "Skranke har mye å gjøre akkurat nå. Prøv igje
 pub const UNSUPPORTED_MEDIA_TYPE: &str = "Innholdet er ikke i et format Skranke tar imot her.";
 pub const VERSION_REQUIRED: &str = "Endringen må si hvilken versjon av saken den bygger på.";
 pub const FOLLOWS_UNKNOWN: &str = "finner ikke den saken blant dine saker.";
+pub const REQUEST_TIMEOUT: &str = "Forespørselen kom ikke fram i tide. Prøv igjen.";
 pub const NOT_UTF8: &str =
     "inneholder tegn som ikke kunne leses (teksten er ikke UTF-8). Skriv den inn på nytt.";
 pub const WEEKDAYS: [&str; 7] = [

@@ -204,8 +204,7 @@ async fn open_store(args: &DataArgs, config: &Config) -> Result<Store> {
         },
         None => {
             let data = &args.data;
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create data directory {}", data.display()))?;
+            private_dir(data)?;
             Store::open_sqlite(&data.join("skranke.db"), sla)
                 .await
                 .context("cannot open the database")
@@ -458,13 +457,16 @@ fn config_check(file: Option<&Path>) -> Result<()> {
 }
 
 async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
     let mut config = load_config(data.config.as_deref())?;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    // User text in log lines is escaped where it is logged (a title with a
+    // line break cannot forge a line); JSON lines are escaped as a whole.
+    match config.server.log_format {
+        skranke_core::config::LogFormat::Text => logs.init(),
+        skranke_core::config::LogFormat::Json => logs.json().init(),
+    }
     if let Some(l) = listen {
         config.server.listen = l;
     }
@@ -518,4 +520,18 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
     })
     .await?;
     Ok(())
+}
+
+/// Creates the data directory readable by its owner only (what is in it:
+/// the database, attachments). An existing one is left as the operator set it.
+fn private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))
 }

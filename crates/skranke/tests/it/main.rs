@@ -34,6 +34,7 @@ mod auth;
 mod browser;
 mod changes;
 mod cli;
+mod connections;
 mod flows;
 mod idempotency;
 mod multi;

@@ -396,3 +396,33 @@ pub async fn login_with(app: &TestApp, username: &str, password: &str) -> (Clien
     let csrf = csrf_of(&page);
     (c, csrf)
 }
+
+/// Log lines of this test process (every test's), as a server would write
+/// them in its text format.
+pub fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOGS: std::sync::LazyLock<&'static std::sync::Mutex<Vec<u8>>> =
+        std::sync::LazyLock::new(|| {
+            let buf: &'static std::sync::Mutex<Vec<u8>> =
+                Box::leak(Box::new(std::sync::Mutex::new(Vec::new())));
+            let subscriber = tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_max_level(tracing::Level::INFO)
+                .with_writer(move || Captured(buf))
+                .finish();
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            buf
+        });
+    *LOGS
+}
+
+struct Captured(&'static std::sync::Mutex<Vec<u8>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
