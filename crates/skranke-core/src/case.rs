@@ -143,42 +143,23 @@ pub struct NewCaseInput {
 impl NewCaseInput {
     pub fn validate(mut self) -> Result<Self, Vec<ValidationError>> {
         let mut errors = Vec::new();
-        self.title = clean_line(&self.title);
-        self.description = self.description.trim().to_owned();
-        self.computer_name = self.computer_name.trim().to_owned();
-        self.requester_username = clean_line(&self.requester_username);
-        check_text("title", &self.title, true, TITLE_MAX, &mut errors);
-        check_text(
-            "description",
-            &self.description,
-            true,
-            DESCRIPTION_MAX,
-            &mut errors,
-        );
-        check_text(
+        let e = &mut errors;
+        self.title = line("title", &self.title, true, TITLE_MAX, e);
+        self.description = text("description", &self.description, true, DESCRIPTION_MAX, e);
+        self.computer_name = identifier(
             "computer_name",
             &self.computer_name,
             false,
             COMPUTER_NAME_MAX,
-            &mut errors,
+            e,
         );
-        check_text(
+        self.requester_username = line(
             "requester_username",
             &self.requester_username,
             false,
             USERNAME_MAX,
-            &mut errors,
+            e,
         );
-        if !self
-            .computer_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            errors.push(ValidationError {
-                field: "computer_name",
-                code: ValidationCode::InvalidChars,
-            });
-        }
         if errors.is_empty() {
             Ok(self)
         } else {
@@ -208,34 +189,86 @@ pub fn clean_line(s: &str) -> String {
     out.trim().to_owned()
 }
 
-/// Checks a free-text field: required-ness, length in characters, and no
-/// control characters other than line breaks and tabs.
-pub fn check_text(
+/// A text of one or more lines as it was sent: at most `max` characters
+/// (counted as sent, before trimming), no control characters but tabs and
+/// line breaks. Returns it trimmed.
+pub fn text(
     field: &'static str,
     value: &str,
     required: bool,
     max: usize,
     errors: &mut Vec<ValidationError>,
-) {
-    if required && value.trim().is_empty() {
-        errors.push(ValidationError {
-            field,
-            code: ValidationCode::Required,
-        });
-    } else if value.chars().count() > max {
-        errors.push(ValidationError {
-            field,
-            code: ValidationCode::TooLong(max),
-        });
+) -> String {
+    let kept = value.trim().to_owned();
+    let code = if value.chars().count() > max {
+        Some(ValidationCode::TooLong(max))
+    } else if required && kept.is_empty() {
+        Some(ValidationCode::Required)
     } else if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        errors.push(ValidationError {
-            field,
-            code: ValidationCode::InvalidChars,
-        });
+        Some(ValidationCode::InvalidChars)
+    } else {
+        None
+    };
+    if let Some(code) = code {
+        errors.push(ValidationError { field, code });
     }
+    kept
+}
+
+/// A one-line text as it was sent (a title, a name): at most `max`
+/// characters as sent. Returns it as `clean_line` keeps it, which must
+/// not be empty if `required`.
+pub fn line(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+    errors: &mut Vec<ValidationError>,
+) -> String {
+    let kept = clean_line(value);
+    let code = if value.chars().count() > max {
+        Some(ValidationCode::TooLong(max))
+    } else if required && kept.is_empty() {
+        Some(ValidationCode::Required)
+    } else {
+        None
+    };
+    if let Some(code) = code {
+        errors.push(ValidationError { field, code });
+    }
+    kept
+}
+
+/// An identifier as it was sent (a username, a computer name): at most
+/// `max` characters, surrounding white space trimmed, and then only ASCII
+/// letters, digits and `.`, `-`, `_`.
+pub fn identifier(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+    errors: &mut Vec<ValidationError>,
+) -> String {
+    let kept = value.trim().to_owned();
+    let code = if value.chars().count() > max {
+        Some(ValidationCode::TooLong(max))
+    } else if required && kept.is_empty() {
+        Some(ValidationCode::Required)
+    } else if !kept
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Some(ValidationCode::InvalidChars)
+    } else {
+        None
+    };
+    if let Some(code) = code {
+        errors.push(ValidationError { field, code });
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -299,7 +332,7 @@ mod tests {
     #[test]
     fn overlong_and_control_characters_are_refused() {
         let mut bad = input();
-        bad.title = "x".repeat(TITLE_MAX + 1);
+        bad.title = format!("{} ", "x".repeat(TITLE_MAX));
         bad.description = "a\u{0}b".into();
         let errs = bad.validate().unwrap_err();
         assert_eq!(errs[0].code, ValidationCode::TooLong(TITLE_MAX));

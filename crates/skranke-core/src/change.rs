@@ -4,7 +4,7 @@
 //! The store persists a decision in one transaction; the pages and the API
 //! both call this, so they cannot disagree.
 
-use crate::case::{MESSAGE_MAX, ValidationCode, check_text, clean_line};
+use crate::case::{MESSAGE_MAX, ValidationCode, line, text};
 use crate::history::{HistoryEvent, HistoryField};
 use crate::priority::ImpactAnswers;
 use crate::status::TransitionError;
@@ -270,9 +270,14 @@ pub fn decide(
                 }
                 _ => None,
             };
-            let body = m.body.trim().to_owned();
             let mut errors = Vec::new();
-            check_text("body", &body, m.attachments == 0, MESSAGE_MAX, &mut errors);
+            let body = text(
+                "body",
+                &m.body,
+                m.attachments == 0,
+                MESSAGE_MAX,
+                &mut errors,
+            );
             if let Some(e) = errors.first() {
                 return Err(ChangeError::invalid(e.field, e.code));
             }
@@ -354,9 +359,8 @@ fn update(d: &mut Draft, by: Option<i64>, u: Update) -> Result<(), ChangeError> 
         }
     }
     if let Some((deadline, reason)) = u.agreed_deadline {
-        let reason = clean_line(&reason);
         let mut errors = Vec::new();
-        check_text(
+        let reason = line(
             "agreed_deadline_reason",
             &reason,
             true,

@@ -259,7 +259,9 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: "127.0.0.1:8080".into(),
             public_url: None,
-            max_body_bytes: 64 * 1024,
+            // The longest texts (20,000 characters) fit even as JSON
+            // escapes (`\ud83d\ude00`, 12 bytes a character).
+            max_body_bytes: 512 * 1024,
             trusted_proxies: Vec::new(),
             session_idle_minutes: 120,
             session_hours: 12,

@@ -8,7 +8,7 @@ use crate::password;
 use crate::texts;
 use jiff::{SignedDuration, Timestamp};
 use skranke_core::audit::{AuditEntry, AuditEvent};
-use skranke_core::case::{check_text, clean_line};
+use skranke_core::case::line;
 use skranke_store::{NewSession, NewToken, User};
 
 /// Lifetimes offered for a new token, in days; the first is the default.
@@ -30,9 +30,8 @@ pub async fn create_token_for(
     r: TokenRequest,
     entry: AuditEntry,
 ) -> Result<(String, i64, Timestamp), WebError> {
-    let name = clean_line(&r.name);
     let mut errors = Vec::new();
-    check_text("name", &name, true, TOKEN_NAME_MAX, &mut errors);
+    let name = line("name", &r.name, true, TOKEN_NAME_MAX, &mut errors);
     if !errors.is_empty() {
         return Err(crate::casework::validation_error(&errors));
     }

@@ -10,7 +10,7 @@ use crate::password;
 use jiff::Timestamp;
 use skranke_core::UserKind;
 use skranke_core::audit::{AuditEntry, AuditEvent};
-use skranke_core::case::{check_text, clean_line};
+use skranke_core::case::{ValidationCode, ValidationError, identifier, line, text};
 use skranke_store::NewUser;
 
 pub const NAME_MAX: usize = 200;
@@ -19,13 +19,15 @@ pub const EMAIL_MAX: usize = 254;
 pub const PHONE_MAX: usize = 40;
 
 fn name_field(field: &'static str, v: &str, max: usize) -> Result<String, WebError> {
-    let v = clean_line(v);
     let mut errors = Vec::new();
-    check_text(field, &v, true, max, &mut errors);
-    if errors.is_empty() {
-        Ok(v)
-    } else {
-        Err(validation_error(&errors))
+    let v = line(field, v, true, max, &mut errors);
+    checked(v, &errors)
+}
+
+fn checked<T>(value: T, errors: &[ValidationError]) -> Result<T, WebError> {
+    match errors.first() {
+        None => Ok(value),
+        Some(_) => Err(validation_error(errors)),
     }
 }
 
@@ -46,18 +48,20 @@ pub struct UserRequest {
 
 /// Checks a new user's fields and password.
 pub fn check_user(r: &UserRequest) -> Result<NewUser, WebError> {
-    let username = name_field("username", &r.username, USERNAME_MAX)?;
-    if !username
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    let mut e = Vec::new();
+    let username = identifier("username", &r.username, true, USERNAME_MAX, &mut e);
+    if e.first()
+        .is_some_and(|e| e.code == ValidationCode::InvalidChars)
     {
         return Err(WebError::invalid(
             "username",
             "kan bare inneholde bokstaver a–z, tall, punktum, bindestrek og understrek.",
         ));
     }
-    let full_name = name_field("full_name", &r.full_name, NAME_MAX)?;
-    let email = name_field("email", &r.email, EMAIL_MAX)?.to_lowercase();
+    let full_name = line("full_name", &r.full_name, true, NAME_MAX, &mut e);
+    let email = text("email", &r.email, true, EMAIL_MAX, &mut e).to_lowercase();
+    let phone = line("phone", &r.phone, false, PHONE_MAX, &mut e);
+    checked((), &e)?;
     let valid_email = email.split_once('@').is_some_and(|(l, d)| {
         !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
     });
@@ -71,13 +75,6 @@ pub fn check_user(r: &UserRequest) -> Result<NewUser, WebError> {
         .kind
         .parse()
         .map_err(|_| WebError::invalid("kind", "må velges."))?;
-    let phone = clean_line(&r.phone);
-    if phone.chars().count() > PHONE_MAX {
-        return Err(WebError::invalid(
-            "phone",
-            "kan ikke være lenger enn 40 tegn.",
-        ));
-    }
     if !r.password.is_empty() {
         password::check(&r.password, &[&username, &full_name, &email])
             .map_err(|p| WebError::invalid("password", p.message()))?;
@@ -135,10 +132,10 @@ pub async fn set_active(
     entry: AuditEntry,
 ) -> Result<(), WebError> {
     if id == actor_id && !active {
-        return Err(WebError::invalid(
-            "active",
-            "du kan ikke deaktivere deg selv.",
-        ));
+        return Err(WebError::Conflict {
+            field: "active".into(),
+            message: "du kan ikke deaktivere deg selv.".into(),
+        });
     }
     let event = if active {
         AuditEvent::UserActivated

@@ -123,12 +123,11 @@ pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
 /// The whole application: pages, API and static files, with the limits and
 /// security headers every response gets.
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.config.server.max_body_bytes;
-    let upload_limit = state.config.cases.max_attachment_bytes + MULTIPART_OVERHEAD;
     Router::new()
-        .merge(pages::routes(upload_limit))
+        .merge(pages::routes())
         .merge(api::routes())
-        .layer(DefaultBodyLimit::max(body_limit))
+        // `server::limits` reads every body within the route's limit first.
+        .layer(DefaultBodyLimit::disable())
         // Pages and API answers are about someone: no cache may keep them
         // (Back after logging out on a shared PC shows nothing). Static
         // files set their own.

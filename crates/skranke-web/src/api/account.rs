@@ -1,14 +1,14 @@
 //! The caller's own account over the API: who am I, API tokens, the
 //! password, sessions, and an agent's notifications.
 
-use super::schema::UserKindSchema;
-use super::{ApiJson, rfc3339};
+use super::schema::{Line, UserKindSchema};
+use super::{ApiJson, ApiPath, rfc3339};
 use crate::AppState;
 use crate::account::{self, TOKEN_DAYS, TokenRequest};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem, WebError};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -118,13 +118,12 @@ async fn list_tokens(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTokenRequest {
-    #[schema(max_length = 100)]
-    pub name: String,
+    pub name: Line<100>,
     /// May also change things (scope `write`); default read only.
     #[serde(default)]
     pub write: bool,
     /// Default 365.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     #[schema(minimum = 1, maximum = 366)]
     pub expires_in_days: Option<i64>,
 }
@@ -149,7 +148,7 @@ async fn create_token(
 ) -> Result<(StatusCode, Json<NewTokenDto>), ApiError> {
     let write = req.write;
     let r = TokenRequest {
-        name: req.name,
+        name: req.name.0,
         write,
         days: req.expires_in_days.unwrap_or(TOKEN_DAYS[0]),
     };
@@ -177,7 +176,7 @@ async fn create_token(
 async fn delete_token(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     state
         .store

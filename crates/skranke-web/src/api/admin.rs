@@ -4,15 +4,15 @@
 //! the admin page's do.
 
 use super::account::UserDto;
-use super::schema::UserKindSchema;
-use super::{ApiJson, rfc3339};
+use super::schema::{Line, UserKindSchema};
+use super::{ApiJson, ApiPath, rfc3339};
 use crate::AppState;
 use crate::admin::{self, Named, UserRequest};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem, WebError};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use skranke_core::UserKind;
@@ -70,7 +70,8 @@ async fn list_users(
         }
         Some(_) => return Err(WebError::invalid("q", "must be 2 to 100 characters").into()),
         None if user.0.kind == UserKind::Admin => state.store.list_users().await?,
-        None => return Err(WebError::invalid("q", "is required").into()),
+        // Agents search; only admins may list everyone.
+        None => return Err(WebError::Forbidden.into()),
     };
     Ok(Json(users.into_iter().map(UserDto::from).collect()))
 }
@@ -79,22 +80,24 @@ async fn list_users(
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     /// Letters a–z, digits, `.`, `-` and `_`.
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]+$")]
+    #[schema(max_length = 64, pattern = r"^\s*[A-Za-z0-9._-]+\s*$")]
     pub username: String,
-    #[schema(max_length = 200)]
-    pub name: String,
-    #[schema(max_length = 254)]
+    pub name: Line<200>,
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^\s@\x00-\x1f\x7f-\x9f]+@[^\s\x00-\x1f\x7f-\x9f]*\.[^\s\x00-\x1f\x7f-\x9f]*\s*$"
+    )]
     pub email: String,
     #[serde(default)]
     #[schema(max_length = 40)]
     pub phone: String,
     #[schema(value_type = UserKindSchema)]
     pub kind: UserKind,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     pub organization_id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     pub unit_id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     pub team_id: Option<i64>,
     /// At least 12 characters and not easy to guess; without it the person
     /// has no password until an admin resets one.
@@ -118,7 +121,7 @@ async fn create_user(
     user.require_admin()?;
     let r = UserRequest {
         username: req.username,
-        full_name: req.name,
+        full_name: req.name.0,
         email: req.email,
         phone: req.phone,
         kind: req.kind.key().into(),
@@ -141,20 +144,9 @@ pub struct UpdateUserRequest {
     #[serde(default)]
     pub active: Option<bool>,
     /// The team of an agent; `null` for none.
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "super::whole::nullable")]
     #[schema(value_type = Option<i64>)]
     pub team_id: Option<Option<i64>>,
-}
-
-/// `Option<Option<T>>` from JSON: absent is `None`, `null` is `Some(None)`.
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
 }
 
 /// Activate or deactivate a person, or set their team (admins).
@@ -162,13 +154,14 @@ mod double_option {
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The person after the change.", body = UserDto),
+        (status = 409, description = "Admins cannot deactivate themselves.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 async fn update_user(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserDto>, ApiError> {
     user.require_admin()?;
@@ -206,7 +199,7 @@ pub struct OneTimePassword {
 async fn reset_password(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<OneTimePassword>, ApiError> {
     user.require_admin()?;
     let password = admin::reset_password(&state, id, user.audit(AuditEvent::PasswordReset)).await?;
@@ -261,12 +254,17 @@ async fn list_orgs(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganizationRequest {
-    #[schema(max_length = 200)]
-    pub name: String,
+    pub name: Line<200>,
     /// E-mail domains that belong to it, e.g. `kommune-a.example`.
     #[serde(default)]
-    pub domains: Vec<String>,
+    pub domains: Vec<Domain>,
 }
+
+/// An e-mail domain: letters, digits, `-` and at least one `.`.
+#[derive(Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = String, max_length = 253, pattern = r"^\s*@?[A-Za-z0-9-]*\.[A-Za-z0-9.-]*\s*$")]
+pub struct Domain(String);
 
 /// Create an organization (admins).
 #[utoipa::path(post, path = "/api/v1/organizations", request_body = NewOrganizationRequest,
@@ -281,10 +279,11 @@ async fn create_org(
     ApiJson(req): ApiJson<NewOrganizationRequest>,
 ) -> Result<(StatusCode, Json<OrganizationDto>), ApiError> {
     user.require_admin()?;
-    let domains = admin::parse_domains(&req.domains.join(","))?;
+    let typed: Vec<&str> = req.domains.iter().map(|d| d.0.as_str()).collect();
+    let domains = admin::parse_domains(&typed.join(","))?;
     let id = admin::create_org(
         &state,
-        &req.name,
+        &req.name.0,
         &domains,
         user.audit(AuditEvent::OrganizationCreated),
     )
@@ -307,8 +306,7 @@ fn found<T>(v: Option<T>) -> Result<T, WebError> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameRequest {
-    #[schema(max_length = 200)]
-    pub name: String,
+    pub name: Line<200>,
 }
 
 /// Add a unit (virksomhet) to an organization (admins).
@@ -316,19 +314,30 @@ pub struct NameRequest {
     params(("id" = i64, Path, description = "Organization id")),
     responses(
         (status = 201, description = "The unit as created.", body = UnitDto),
+        (status = 404, description = "No such organization.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The organization has a unit of that name.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 async fn create_unit(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(org): Path<i64>,
+    ApiPath(org): ApiPath<i64>,
     ApiJson(req): ApiJson<NameRequest>,
 ) -> Result<(StatusCode, Json<UnitDto>), ApiError> {
     user.require_admin()?;
-    let id =
-        admin::create_unit(&state, org, &req.name, user.audit(AuditEvent::UnitCreated)).await?;
-    let name = req.name.trim().to_owned();
+    let id = admin::create_unit(
+        &state,
+        org,
+        &req.name.0,
+        user.audit(AuditEvent::UnitCreated),
+    )
+    .await
+    .map_err(|e| match e {
+        // The organization is the path's: one that does not exist is 404.
+        WebError::Invalid { field, .. } if field == "organization" => WebError::NotFound,
+        e => e,
+    })?;
+    let name = skranke_core::case::clean_line(&req.name.0);
     Ok((StatusCode::CREATED, Json(UnitDto { id, name })))
 }
 
@@ -426,8 +435,8 @@ async fn named(
     event: AuditEvent,
 ) -> Result<(StatusCode, Json<NamedDto>), ApiError> {
     user.require_admin()?;
-    let id = admin::create_named(state, what, &req.name, user.audit(event)).await?;
-    let name = req.name.trim().to_owned();
+    let id = admin::create_named(state, what, &req.name.0, user.audit(event)).await?;
+    let name = skranke_core::case::clean_line(&req.name.0);
     Ok((StatusCode::CREATED, Json(NamedDto { id, name })))
 }
 

@@ -2,8 +2,10 @@
 //! confirm and reopen. Every change goes through `casework::apply`, as the
 //! pages' do.
 
-use super::schema::{ChannelSchema, KindSchema, MessageKindSchema, PrioritySchema, StatusSchema};
-use super::{ApiJson, Person, rfc3339};
+use super::schema::{
+    ChannelSchema, KindSchema, Line, MessageKindSchema, PrioritySchema, StatusSchema, Text,
+};
+use super::{ApiJson, ApiPath, Person, rfc3339};
 use crate::AppState;
 use crate::access::{readable_attachment, readable_case};
 use crate::auth::ApiUser;
@@ -12,7 +14,7 @@ use crate::error::{ApiError, WebError, unknown_as};
 use crate::files;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -206,19 +208,17 @@ pub struct NewCaseRequest {
     #[serde(default)]
     #[schema(value_type = Option<KindSchema>)]
     pub kind: Option<CaseKind>,
-    #[schema(max_length = 200)]
-    pub title: String,
-    #[schema(max_length = 20000)]
-    pub description: String,
+    pub title: Line<200>,
+    pub description: Text<20000>,
     /// Letters, digits, `-`, `_` and `.` only.
     #[serde(default)]
-    #[schema(max_length = 64, pattern = "^[A-Za-z0-9._-]*$")]
+    #[schema(max_length = 64, pattern = r"^\s*[A-Za-z0-9._-]*\s*$")]
     pub computer_name: String,
     /// Defaults to the requester's username.
     #[serde(default)]
     #[schema(max_length = 64)]
     pub requester_username: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     pub service_id: Option<i64>,
     /// The answers that set the priority (requesters; without them, `low`).
     #[serde(default)]
@@ -315,8 +315,8 @@ async fn create_case(
     };
     let input = NewCaseInput {
         kind: req.kind.unwrap_or(CaseKind::Fault),
-        title: req.title,
-        description: req.description,
+        title: req.title.0,
+        description: req.description.0,
         requester_username: req.requester_username,
         computer_name: req.computer_name,
         service_id: req.service_id,
@@ -403,7 +403,8 @@ async fn list_cases(
     let Query(q) = query.map_err(query_error)?;
     let staff = user.0.kind.is_staff();
     let queue = match q.queue.as_deref() {
-        _ if !staff => None,
+        // A requester's list is their own, whatever queue they name.
+        Some("all" | "mine" | "unassigned" | "team" | "open") | None if !staff => None,
         None | Some("all") => Some(Queue::All),
         Some("mine") => Some(Queue::Mine(user.0.id)),
         Some("unassigned") => Some(Queue::Unassigned),
@@ -465,7 +466,7 @@ async fn list_cases(
 async fn get_case(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let case = readable_case(&state, user.actor(), &number).await?;
     Ok(case_response(StatusCode::OK, case))
@@ -485,15 +486,14 @@ pub struct UpdateRequest {
     #[serde(default)]
     pub handler: Option<String>,
     /// The `version` last read. Required, unless `If-Match` carries it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole::opt")]
     pub version: Option<i64>,
     /// An agreed resolution deadline; needs `agreed_deadline_reason`.
     #[serde(default)]
     #[schema(format = DateTime)]
     pub agreed_deadline: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 500)]
-    pub agreed_deadline_reason: Option<String>,
+    pub agreed_deadline_reason: Option<Line<500>>,
 }
 
 /// The version a change is based on: `If-Match` or the body's `version`.
@@ -529,7 +529,7 @@ fn based_on(headers: &HeaderMap, body: Option<i64>) -> Result<BasedOn, WebError>
 async fn update_case(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<UpdateRequest>,
 ) -> Result<Response, ApiError> {
@@ -553,7 +553,7 @@ async fn update_case(
             let at = d
                 .parse::<jiff::Timestamp>()
                 .map_err(|_| WebError::invalid("agreed_deadline", "must be an RFC 3339 instant"))?;
-            Some((at, reason.clone().unwrap_or_default()))
+            Some((at, reason.as_ref().map(|r| r.0.clone()).unwrap_or_default()))
         }
         (None, Some(_)) => {
             return Err(WebError::invalid("agreed_deadline", "is required with a reason").into());
@@ -581,8 +581,7 @@ async fn update_case(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
-    #[schema(max_length = 20000)]
-    pub body: String,
+    pub body: Text<20000>,
     /// An internal note (agents only), not shown to the requester.
     #[serde(default)]
     pub internal: bool,
@@ -594,16 +593,22 @@ pub struct MessageRequest {
 
 /// The same as `MessageRequest`, with files: a schema only (the handler
 /// reads the parts one by one).
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MessageUpload {
+    /// Optional when files come with it.
+    #[serde(default)]
     #[schema(max_length = 20000)]
-    body: Option<String>,
-    /// `on` or `true` for an internal note (agents only).
-    internal: Option<String>,
-    #[schema(value_type = Option<StatusSchema>)]
-    status: Option<String>,
-    /// One or more files.
+    body: String,
+    /// An internal note (agents only).
+    #[serde(default)]
+    internal: bool,
+    #[serde(default)]
+    #[schema(value_type = StatusSchema)]
+    status: String,
+    /// Files (none, one or more).
+    #[serde(default)]
     #[schema(value_type = Vec<String>, format = Binary)]
     attachment: Vec<Vec<u8>>,
 }
@@ -698,7 +703,7 @@ impl FromRequest<AppState> for MessageInput {
             .await
             .map_err(|e| WebError::Malformed(e.body_text()))?;
         let mut request = MessageRequest {
-            body: String::new(),
+            body: Text(String::new()),
             internal: false,
             status: None,
         };
@@ -706,9 +711,19 @@ impl FromRequest<AppState> for MessageInput {
         let max = state.config.cases.max_attachment_bytes;
         while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
             match field.name().unwrap_or("") {
-                "body" => request.body = files::text(field).await?,
+                "body" => request.body = Text(files::text(field).await?),
                 "internal" => {
-                    request.internal = matches!(files::text(field).await?.as_str(), "on" | "true")
+                    request.internal = match files::text(field).await?.as_str() {
+                        "on" | "true" => true,
+                        "off" | "false" | "" => false,
+                        other => {
+                            return Err(WebError::invalid(
+                                "internal",
+                                format!("`{other}` is neither true nor false"),
+                            )
+                            .into());
+                        }
+                    }
                 }
                 "status" => {
                     let s = files::text(field).await?;
@@ -756,7 +771,7 @@ impl FromRequest<AppState> for MessageInput {
 async fn add_message(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
     headers: HeaderMap,
     input: MessageInput,
 ) -> Result<Response, ApiError> {
@@ -770,7 +785,7 @@ async fn add_message(
     let mut request: Vec<&[u8]> = vec![
         b"POST messages",
         case.number.as_bytes(),
-        r.body.as_bytes(),
+        r.body.0.as_bytes(),
         if r.internal { b"internal" } else { b"public" },
         r.status.map_or("", |s| s.key()).as_bytes(),
     ];
@@ -779,7 +794,7 @@ async fn add_message(
     let attachments = files::store_all(state.files.as_ref(), input.files).await?;
     let change = Change::Message(NewMessage {
         internal: r.internal,
-        body: r.body,
+        body: r.body.0,
         attachments: attachments.len(),
         status: r.status,
     });
@@ -819,7 +834,7 @@ async fn add_message(
 async fn list_messages(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Vec<MessageDto>>, ApiError> {
     let case = readable_case(&state, user.actor(), &number).await?;
     let staff = user.0.kind.is_staff();
@@ -846,7 +861,7 @@ async fn list_messages(
 async fn list_attachments(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Json<Vec<AttachmentDto>>, ApiError> {
     let case = readable_case(&state, user.actor(), &number).await?;
     let list = state
@@ -868,7 +883,7 @@ async fn list_attachments(
 async fn download_attachment(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     let a = readable_attachment(&state, user.actor(), id).await?;
     Ok(files::download(state.files.as_ref(), &a).await?)
@@ -886,7 +901,7 @@ async fn download_attachment(
 async fn confirm_case(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     transition(&state, &user, &number, Change::Confirm).await
 }
@@ -903,7 +918,7 @@ async fn confirm_case(
 async fn reopen_case(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(number): Path<String>,
+    ApiPath(number): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     transition(&state, &user, &number, Change::Reopen).await
 }

@@ -81,6 +81,19 @@ fn add(op: &mut Operation, list: &[(&str, &str)]) {
             .entry((*code).into())
             .or_insert_with(|| problem(description));
     }
+    // Busy or throttled: the answer says when to come back.
+    for code in ["429", "503"] {
+        if let Some(RefOr::T(r)) = op.responses.responses.get_mut(code) {
+            let wait = utoipa::openapi::HeaderBuilder::new()
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::Integer),
+                ))
+                .description(Some("Seconds to wait before trying again"))
+                .build();
+            r.headers.insert("Retry-After".into(), RefOr::T(wait));
+        }
+    }
 }
 
 /// Adds the common error statuses to every operation.

@@ -8,6 +8,7 @@ mod cases;
 pub use cases::{PAGE_MAX, Q_MAX};
 mod doc;
 mod schema;
+mod whole;
 
 use crate::AppState;
 use crate::error::{ApiError, WebError};
@@ -47,6 +48,28 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document, as served.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     build().1
+}
+
+/// A path parameter; one that cannot be what the route takes (a number
+/// too big, not a number) names nothing that exists: 404.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|_| ApiError(WebError::NotFound))
+    }
 }
 
 /// JSON body extractor whose failures are problem documents naming the field.

@@ -64,3 +64,63 @@ key_schema!(
     skranke_core::UserKind,
     "What a person is to Kundeservice: pupils and guardians are not customers."
 );
+
+/// One line of text as a person types it (a title, a name): at most `MAX`
+/// characters, at least one of them visible. Control and direction
+/// characters are removed from what is kept.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct Line<const MAX: usize>(pub String);
+
+/// Text of one or more lines: at most `MAX` characters, at least one
+/// visible, no control characters but tabs and line breaks.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct Text<const MAX: usize>(pub String);
+
+/// At least one character that is not white space, control or direction.
+const VISIBLE: &str = r"[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]";
+/// The characters a text may hold: anything but controls, save tab and line breaks.
+const ALLOWED: &str = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]";
+
+fn string(max: usize, pattern: String, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::String))
+        .max_length(Some(max))
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .into()
+}
+
+impl<const MAX: usize> utoipa::PartialSchema for Line<MAX> {
+    fn schema() -> RefOr<Schema> {
+        string(
+            MAX,
+            VISIBLE.to_owned(),
+            "One line of text with at least one visible character.",
+        )
+    }
+}
+
+impl<const MAX: usize> utoipa::ToSchema for Line<MAX> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(format!("Line{MAX}"))
+    }
+}
+
+impl<const MAX: usize> utoipa::PartialSchema for Text<MAX> {
+    fn schema() -> RefOr<Schema> {
+        let pattern = format!(r"^{ALLOWED}*{VISIBLE}{ALLOWED}*$");
+        string(
+            MAX,
+            pattern,
+            "Text with at least one visible character; no control characters but tab and line breaks.",
+        )
+    }
+}
+
+impl<const MAX: usize> utoipa::ToSchema for Text<MAX> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(format!("Text{MAX}"))
+    }
+}

@@ -1,10 +1,10 @@
-use super::{Form, opt_id};
+use super::{Form, PagePath, opt_id};
 use crate::AppState;
 use crate::admin::{self, Named};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::WebError;
 use crate::views::{AdminPage, AuditPage, Nav};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -123,7 +123,7 @@ pub struct ActiveForm {
 pub async fn set_active(
     State(state): State<AppState>,
     Admin(user): Admin,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
@@ -150,7 +150,7 @@ pub struct TeamForm {
 pub async fn set_team(
     State(state): State<AppState>,
     Admin(user): Admin,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<TeamForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
@@ -172,7 +172,7 @@ pub struct CsrfOnly {
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(user): Admin,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
@@ -220,7 +220,7 @@ pub async fn create_org(
 pub async fn create_unit(
     State(state): State<AppState>,
     Admin(user): Admin,
-    Path(org_id): Path<i64>,
+    PagePath(org_id): PagePath<i64>,
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;

@@ -1,12 +1,12 @@
-use super::Form;
 use super::portal::{CaseForm, new_case_page, submit};
+use super::{Form, PagePath};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::WebError;
 use crate::views::{
     CaseFormValues, Nav, NotificationsPage, PhonePage, QueuePage, QueueRow, clock_views,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use skranke_core::{Channel, Priority, Status};
@@ -133,7 +133,7 @@ pub async fn phone_search(
 pub async fn phone_form(
     State(state): State<AppState>,
     Staff(user): Staff,
-    Path(user_id): Path<i64>,
+    PagePath(user_id): PagePath<i64>,
 ) -> Result<Response, WebError> {
     use axum::response::IntoResponse;
     let caller = state.store.user(user_id).await?;

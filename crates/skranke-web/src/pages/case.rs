@@ -1,4 +1,4 @@
-use super::{Form, opt_id};
+use super::{Form, PagePath, opt_id};
 use crate::AppState;
 use crate::access::{readable_attachment, readable_case};
 use crate::auth::CurrentUser;
@@ -6,7 +6,7 @@ use crate::casework;
 use crate::error::WebError;
 use crate::files;
 use crate::views::{CasePage, Nav, clock_views, priority_infos};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -84,7 +84,7 @@ pub async fn case_page(
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
 ) -> Result<CasePage, WebError> {
     let case = readable_case(&state, user.actor(), &number).await?;
     case_page(&state, &user, case, ReplyState::default()).await
@@ -131,7 +131,7 @@ async fn read_reply(mut mp: Multipart, max_file: usize) -> Result<Reply, WebErro
 pub async fn add_message(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
     mp: Multipart,
 ) -> Result<Response, WebError> {
     let case = readable_case(&state, user.actor(), &number).await?;
@@ -208,7 +208,7 @@ fn form_version(v: &str) -> Result<BasedOn, WebError> {
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
     Form(f): Form<UpdateForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
@@ -305,7 +305,7 @@ async fn requester_transition(
 pub async fn confirm(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     requester_transition(&state, &user, &number, &f.csrf, Change::Confirm).await
@@ -314,7 +314,7 @@ pub async fn confirm(
 pub async fn reopen(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     requester_transition(&state, &user, &number, &f.csrf, Change::Reopen).await
@@ -324,7 +324,7 @@ pub async fn reopen(
 pub async fn attachment(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, WebError> {
     let a = readable_attachment(&state, user.actor(), id).await?;
     files::download(state.files.as_ref(), &a).await
@@ -346,7 +346,7 @@ pub struct DeadlineForm {
 pub async fn set_deadline(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(number): Path<String>,
+    PagePath(number): PagePath<String>,
     Form(f): Form<DeadlineForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;

@@ -1,14 +1,14 @@
 //! Logging in and out, and the account page: API tokens, the password,
 //! and ending every session.
 
-use super::Form;
+use super::{Form, PagePath};
 use crate::AppState;
 use crate::account;
 use crate::auth::{self, Client, CurrentUser};
 use crate::error::WebError;
 use crate::texts;
 use crate::views::{AccountPage, LoginPage, Nav, PasswordPage};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -215,7 +215,7 @@ pub async fn create_token(
 pub async fn delete_token(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;

@@ -10,12 +10,11 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 
-pub fn routes(upload_limit: usize) -> Router<AppState> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/static/app.css", get(css))
@@ -33,10 +32,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/portal/new", get(portal::new_case).post(portal::follow_up))
         .route("/portal/cases", post(portal::create_case))
         .route("/cases/{number}", get(case::show))
-        .route(
-            "/cases/{number}/messages",
-            post(case::add_message).layer(DefaultBodyLimit::max(upload_limit)),
-        )
+        .route("/cases/{number}/messages", post(case::add_message))
         .route("/cases/{number}/update", post(case::update))
         .route("/cases/{number}/deadline", post(case::set_deadline))
         .route("/cases/{number}/confirm", post(case::confirm))
@@ -134,6 +130,28 @@ fn check_form_utf8(body: &[u8]) -> Result<(), WebError> {
         }
     }
     Ok(())
+}
+
+/// A path parameter; one that cannot be what the route takes names
+/// nothing that exists: the 404 page.
+pub struct PagePath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PagePath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, WebError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| PagePath(v))
+            .map_err(|_| WebError::NotFound)
+    }
 }
 
 /// An optional numeric form field: empty is `None`, junk is an error.

@@ -90,7 +90,7 @@ async fn slow_and_lying_clients_are_cut_off() {
 
     // A form body over the limit, sent in full: 413 too.
     let (kari, csrf) = app.login("ansatt").await;
-    let huge = "x".repeat(200 * 1024);
+    let huge = "x".repeat(600 * 1024);
     let r = app
         .post(
             &kari,

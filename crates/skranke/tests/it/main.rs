@@ -35,6 +35,7 @@ mod browser;
 mod changes;
 mod cli;
 mod connections;
+mod contract;
 mod flows;
 mod idempotency;
 mod multi;

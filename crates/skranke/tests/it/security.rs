@@ -251,7 +251,7 @@ async fn bad_input_gets_clear_messages_and_stores_nothing() {
     assert!(page.contains("&#60;img src=x") || page.contains("&lt;img src=x"));
 
     // Oversized form bodies are refused with 413.
-    let huge = "x".repeat(200 * 1024);
+    let huge = "x".repeat(600 * 1024);
     let r = app
         .post(
             &kari,
