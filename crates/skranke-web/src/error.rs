@@ -112,8 +112,14 @@ impl WebError {
             WebError::Forbidden => texts::FORBIDDEN.into(),
             WebError::Csrf => texts::CSRF_FAILED.into(),
             WebError::Refused(m) => (*m).into(),
+            // A fragment ("må fylles ut.") is said of its field; a whole
+            // sentence stands alone.
             WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-                format!("{}: {message}", texts::field_label(field))
+                if message.starts_with(char::is_uppercase) {
+                    message.clone()
+                } else {
+                    format!("{}: {message}", texts::field_label(field))
+                }
             }
             WebError::TooManyRequests(w) => texts::throttled(*w),
             WebError::Malformed(m) => m.clone(),

@@ -105,7 +105,7 @@ async fn bench(backend: &str, store: Store, dir: std::path::PathBuf) {
                         "title": "Skriveren skriver ikke ut",
                         "description": "Jobbene blir liggende i køen.",
                         "computer_name": "PC-12345",
-                        "priority": "medium"
+                        "impact": {"system_down_for_user": true}
                     }))
                     .send()
                     .await

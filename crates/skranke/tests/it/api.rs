@@ -703,3 +703,191 @@ async fn call(
 ) -> reqwest::Response {
     app.api(method, path, token, body).await
 }
+
+both!(files_confirm_and_reopen_over_the_api);
+async fn files_confirm_and_reopen_over_the_api() {
+    use reqwest::Method as M;
+    let app = spawn().await;
+    let kari = app.token("ansatt").await;
+    let ola = app.token("ansatt2").await;
+    let agent = app.token("agent1").await;
+    let created: Value = call(
+        &app,
+        &kari,
+        M::POST,
+        "/api/v1/cases",
+        Some(json!({"title": "Skjermbilde", "description": "Se vedlegg."})),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let number = created["number"].as_str().unwrap().to_owned();
+    let upload = |token: &str, internal: bool, name: &str, bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new()
+            .text("internal", internal.to_string())
+            .part(
+                "attachment",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        client()
+            .post(app.url(&format!("/api/v1/cases/{number}/messages")))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+    };
+    let r = upload(&kari, false, "feil.png", b"PNG-bytes")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(m["kind"], "requester_message");
+    let href = m["attachments"][0]["href"].as_str().unwrap().to_owned();
+    let r = upload(&agent, true, "intern.txt", b"hemmelig")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // The requester lists and downloads hers, not the internal note's file.
+    let mine: Value = call(
+        &app,
+        &kari,
+        M::GET,
+        &format!("/api/v1/cases/{number}/attachments"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let all: Value = call(
+        &app,
+        &agent,
+        M::GET,
+        &format!("/api/v1/cases/{number}/attachments"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let r = call(&app, &kari, M::GET, &href, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("feil.png")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"PNG-bytes");
+    let internal = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["internal"] == true)
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        call(&app, &kari, M::GET, &internal, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&app, &ola, M::GET, &href, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(
+            &app,
+            &kari,
+            M::GET,
+            "/api/v1/attachments/99999999999999999999",
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Confirm needs a resolved case; reopen a finished one; only hers.
+    let r = call(
+        &app,
+        &kari,
+        M::POST,
+        &format!("/api/v1/cases/{number}/confirm"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let v: Value = call(
+        &app,
+        &agent,
+        M::GET,
+        &format!("/api/v1/cases/{number}"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let r = call(
+        &app,
+        &agent,
+        M::PATCH,
+        &format!("/api/v1/cases/{number}"),
+        Some(json!({"status": "resolved", "version": v["version"]})),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        call(
+            &app,
+            &ola,
+            M::POST,
+            &format!("/api/v1/cases/{number}/confirm"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(
+            &app,
+            &agent,
+            M::POST,
+            &format!("/api/v1/cases/{number}/confirm"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = call(
+        &app,
+        &kari,
+        M::POST,
+        &format!("/api/v1/cases/{number}/confirm"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "closed");
+    let r = call(
+        &app,
+        &kari,
+        M::POST,
+        &format!("/api/v1/cases/{number}/reopen"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["resolved_at"].as_str()),
+        (Some("in_progress"), None)
+    );
+}
