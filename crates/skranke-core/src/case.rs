@@ -189,86 +189,86 @@ pub fn clean_line(s: &str) -> String {
     out.trim().to_owned()
 }
 
-/// A text of one or more lines as it was sent: at most `max` characters
-/// (counted as sent, before trimming), no control characters but tabs and
-/// line breaks. Returns it trimmed.
+/// What a typed field may hold, and how it is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Lines of text: trimmed; no control characters but tabs and line breaks.
+    Text,
+    /// One line: control and direction characters removed, trimmed.
+    Line,
+    /// Trimmed; then only ASCII letters, digits and `.`, `-`, `_`.
+    Identifier,
+}
+
+/// Checks a field as it was sent (its length is counted before trimming)
+/// and returns it as it is kept; a problem goes to `errors`.
+fn field(
+    shape: Shape,
+    name: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+    errors: &mut Vec<ValidationError>,
+) -> String {
+    let kept = match shape {
+        Shape::Line => clean_line(value),
+        Shape::Text | Shape::Identifier => value.trim().to_owned(),
+    };
+    let bad_chars = match shape {
+        Shape::Text => value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+        Shape::Line => false,
+        Shape::Identifier => !kept
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')),
+    };
+    let code = if value.chars().count() > max {
+        Some(ValidationCode::TooLong(max))
+    } else if required && kept.is_empty() {
+        Some(ValidationCode::Required)
+    } else if bad_chars {
+        Some(ValidationCode::InvalidChars)
+    } else {
+        None
+    };
+    if let Some(code) = code {
+        errors.push(ValidationError { field: name, code });
+    }
+    kept
+}
+
+/// A text of one or more lines (a description, a message).
 pub fn text(
-    field: &'static str,
+    name: &'static str,
     value: &str,
     required: bool,
     max: usize,
     errors: &mut Vec<ValidationError>,
 ) -> String {
-    let kept = value.trim().to_owned();
-    let code = if value.chars().count() > max {
-        Some(ValidationCode::TooLong(max))
-    } else if required && kept.is_empty() {
-        Some(ValidationCode::Required)
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        Some(ValidationCode::InvalidChars)
-    } else {
-        None
-    };
-    if let Some(code) = code {
-        errors.push(ValidationError { field, code });
-    }
-    kept
+    field(Shape::Text, name, value, required, max, errors)
 }
 
-/// A one-line text as it was sent (a title, a name): at most `max`
-/// characters as sent. Returns it as `clean_line` keeps it, which must
-/// not be empty if `required`.
+/// A one-line text (a title, a name).
 pub fn line(
-    field: &'static str,
+    name: &'static str,
     value: &str,
     required: bool,
     max: usize,
     errors: &mut Vec<ValidationError>,
 ) -> String {
-    let kept = clean_line(value);
-    let code = if value.chars().count() > max {
-        Some(ValidationCode::TooLong(max))
-    } else if required && kept.is_empty() {
-        Some(ValidationCode::Required)
-    } else {
-        None
-    };
-    if let Some(code) = code {
-        errors.push(ValidationError { field, code });
-    }
-    kept
+    field(Shape::Line, name, value, required, max, errors)
 }
 
-/// An identifier as it was sent (a username, a computer name): at most
-/// `max` characters, surrounding white space trimmed, and then only ASCII
-/// letters, digits and `.`, `-`, `_`.
+/// An identifier (a username, a computer name).
 pub fn identifier(
-    field: &'static str,
+    name: &'static str,
     value: &str,
     required: bool,
     max: usize,
     errors: &mut Vec<ValidationError>,
 ) -> String {
-    let kept = value.trim().to_owned();
-    let code = if value.chars().count() > max {
-        Some(ValidationCode::TooLong(max))
-    } else if required && kept.is_empty() {
-        Some(ValidationCode::Required)
-    } else if !kept
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        Some(ValidationCode::InvalidChars)
-    } else {
-        None
-    };
-    if let Some(code) = code {
-        errors.push(ValidationError { field, code });
-    }
-    kept
+    field(Shape::Identifier, name, value, required, max, errors)
 }
 
 #[cfg(test)]

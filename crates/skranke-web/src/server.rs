@@ -1,8 +1,7 @@
 //! The HTTP/1 server loop, and the limits every request body meets. A
-//! client must send its request headers within `[server]
-//! header_timeout_seconds` (hyper closes the connection otherwise; this
-//! also ends idle keep-alive connections) and its body within
-//! `body_timeout_seconds` (408); a body declared or sent larger than the
+//! client must send its request head within `[server]
+//! header_timeout_seconds` (408; an idle keep-alive connection is closed
+//! after as long) and its body within `body_timeout_seconds` (408); a body declared or sent larger than the
 //! route's limit is refused with 413 before it is read, so a slow or
 //! lying client holds nothing for long.
 
@@ -15,9 +14,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
-use std::pin::pin;
+
 use std::time::Duration;
+use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 use tower::ServiceExt;
 
@@ -50,35 +49,63 @@ pub async fn serve(
             },
             _ = stopping.changed() => break,
         };
-        let app = app.clone();
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            let svc = app.map_request(move |mut req: Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req.map(Body::new)
-            });
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
-            let conn = builder
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc))
-                .with_upgrades();
-            let mut conn = pin!(conn);
-            tokio::select! {
-                result = conn.as_mut() => {
-                    if let Err(e) = result {
-                        tracing::debug!(error = %e, %peer, "connection ended with an error");
-                    }
-                }
-                _ = stop.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
+        tokio::spawn(connection(
+            stream,
+            peer,
+            app.clone(),
+            header_timeout,
+            stop_rx.clone(),
+        ));
     }
     Ok(())
+}
+
+/// Serves one connection. A request head that does not arrive within
+/// `header_timeout` is answered 408 (if any of it came) and the
+/// connection closed; an idle keep-alive connection is just closed.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    app: axum::Router,
+    header_timeout: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let svc = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let app = app.clone();
+        Box::pin(async move { app.oneshot(req.map(Body::new)).await })
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let mut conn = builder.serve_connection(TokioIo::new(stream), svc);
+    let mut stopping = false;
+    let result = loop {
+        tokio::select! {
+            r = std::future::poll_fn(|cx| conn.poll_without_shutdown(cx)) => break r,
+            _ = stop.changed(), if !stopping => {
+                stopping = true;
+                std::pin::Pin::new(&mut conn).graceful_shutdown();
+            }
+        }
+    };
+    let timed_out = result.as_ref().is_err_and(|e| e.is_timeout());
+    if let Err(e) = &result
+        && !timed_out
+    {
+        tracing::debug!(error = %e, %peer, "connection ended with an error");
+    }
+    let parts = conn.into_parts();
+    let mut io = parts.io.into_inner();
+    if timed_out && !parts.read_buf.is_empty() {
+        let _ = io
+            .write_all(
+                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            )
+            .await;
+    }
+    let _ = io.shutdown().await;
 }
 
 /// The largest body a request may have: uploads (messages with files)
