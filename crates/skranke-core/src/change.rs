@@ -867,4 +867,134 @@ mod tests {
             ]
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn status() -> impl Strategy<Value = Status> {
+            prop::sample::select(Status::ALL.to_vec())
+        }
+
+        fn priority() -> impl Strategy<Value = Priority> {
+            prop::sample::select(Priority::ALL.to_vec())
+        }
+
+        fn state() -> impl Strategy<Value = CaseState> {
+            (
+                status(),
+                priority(),
+                any::<bool>(),
+                0i64..(24 * 30),
+                any::<bool>(),
+            )
+                .prop_map(|(status, priority, confirmed, hours_ago, handled)| {
+                    CaseState {
+                        requester_id: KARI,
+                        status,
+                        priority,
+                        priority_confirmed: confirmed,
+                        handler: handled.then(|| Person {
+                            id: ANNE,
+                            name: "Anne".into(),
+                        }),
+                        team: handled.then_some(3),
+                        resolved_at: status
+                            .is_finished()
+                            .then(|| now() - SignedDuration::from_hours(hours_ago)),
+                        agreed_deadline: None,
+                    }
+                })
+        }
+
+        fn actor() -> impl Strategy<Value = Actor> {
+            prop::sample::select(vec![
+                kari(),
+                anne(),
+                Actor {
+                    user_id: 2,
+                    kind: UserKind::Employee,
+                },
+                Actor {
+                    user_id: 3,
+                    kind: UserKind::Admin,
+                },
+            ])
+        }
+
+        fn change() -> impl Strategy<Value = Change> {
+            prop_oneof![
+                (
+                    prop::option::of(status()),
+                    prop::option::of(priority()),
+                    any::<bool>(),
+                    -48i64..48
+                )
+                    .prop_map(
+                        |(status, priority, unassign, hours)| Change::Update(Update {
+                            status,
+                            priority,
+                            handler: unassign.then_some(None),
+                            agreed_deadline: (hours % 3 == 0).then(|| (
+                                now() + SignedDuration::from_hours(hours),
+                                "avtalt".to_owned()
+                            )),
+                        })
+                    ),
+                (
+                    any::<bool>(),
+                    "[ a-z]{0,8}",
+                    0usize..2,
+                    prop::option::of(status())
+                )
+                    .prop_map(|(internal, body, attachments, status)| {
+                        Change::Message(NewMessage {
+                            internal,
+                            body,
+                            attachments,
+                            status,
+                        })
+                    }),
+                Just(Change::Confirm),
+                Just(Change::Reopen),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn every_decision_keeps_the_case_consistent(case in state(), who in actor(), c in change()) {
+                let Ok(d) = decide(&case, who, c, &rules(), now()) else { return Ok(()) };
+                // Finished exactly when it has a resolution time.
+                prop_assert_eq!(d.state.resolved_at.is_some(), d.state.status.is_finished());
+                // Status entries chain from the old status to the new one.
+                let mut at = case.status;
+                for e in d.events.iter().filter(|e| e.field == HistoryField::Status) {
+                    prop_assert_eq!(e.old.as_deref(), Some(at.key()));
+                    at = e.new.as_deref().unwrap().parse().unwrap();
+                }
+                prop_assert_eq!(at, d.state.status);
+                if d.events.is_empty() {
+                    prop_assert_eq!(&d.state, &case);
+                }
+                // What only agents may do, only agents did; messages are of their author's kind.
+                for e in &d.events {
+                    let by_system = e.by.is_none();
+                    prop_assert!(by_system || e.by == Some(who.user_id));
+                    match e.field {
+                        HistoryField::Priority | HistoryField::PriorityConfirmed | HistoryField::Handler
+                        | HistoryField::AgreedDeadline | HistoryField::PublicReply | HistoryField::InternalNote => {
+                            prop_assert!(who.kind.is_staff())
+                        }
+                        HistoryField::RequesterMessage => prop_assert!(!who.kind.is_staff() && who.user_id == KARI),
+                        HistoryField::Status => prop_assert!(who.kind.is_staff() || who.user_id == KARI),
+                        HistoryField::Created => prop_assert!(false, "no change creates a case"),
+                    }
+                }
+                // A refused requester's message on a closed case never gets here.
+                if matches!(case.status, Status::Closed) && d.message.as_ref().is_some_and(|m| m.0 == MessageKind::RequesterMessage) {
+                    prop_assert!(false, "a closed case took a requester's message");
+                }
+            }
+        }
+    }
 }

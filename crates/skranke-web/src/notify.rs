@@ -180,7 +180,7 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                 let idle =
                     SignedDuration::from_mins(i64::from(state.config.server.session_idle_minutes));
                 if let Err(e) = state.store.purge_expired(Timestamp::now(), idle).await {
-                    tracing::error!(error = %e, "purging expired rows failed");
+                    tracing::error!(error = %crate::logsafe::Safe(&e.to_string()), "purging expired rows failed");
                 }
             }
             match sweep_once(&state, Timestamp::now()).await {
@@ -194,7 +194,9 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                     );
                 }
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "escalation sweep failed"),
+                Err(e) => {
+                    tracing::error!(error = %crate::logsafe::Safe(&e.to_string()), "escalation sweep failed")
+                }
             }
             tokio::time::sleep(every).await;
         }
