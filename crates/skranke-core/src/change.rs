@@ -67,6 +67,9 @@ pub struct NewMessage {
     /// Agents: a status to set with the message (asking a question and
     /// waiting for the answer, say).
     pub status: Option<Status>,
+    /// Agents: a reply to a closed case is sent only when confirmed (it
+    /// reaches the requester but does not reopen the case).
+    pub confirm_closed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +78,9 @@ pub enum Change {
     Message(NewMessage),
     /// The requester confirms that a resolved case is solved.
     Confirm,
-    /// The requester reopens a finished case inside the reopen window.
-    Reopen,
+    /// The requester reopens a finished case inside the reopen window,
+    /// saying why (the reason goes into the history).
+    Reopen { reason: String },
 }
 
 /// The configured rules a decision depends on.
@@ -268,6 +272,11 @@ pub fn decide(
                 (MessageKind::PublicReply, Status::New) if m.status.is_none() => {
                     Some(Status::InProgress)
                 }
+                (MessageKind::PublicReply, Status::Closed)
+                    if !m.confirm_closed && m.status.is_none() =>
+                {
+                    return Err(ChangeError::Transition(TransitionError::ClosedReply));
+                }
                 _ => None,
             };
             let mut errors = Vec::new();
@@ -296,18 +305,36 @@ pub fn decide(
             }
             message = Some((kind, body));
         }
-        Change::Confirm | Change::Reopen => {
+        Change::Confirm => {
             if !own {
                 return Err(ChangeError::Forbidden);
             }
-            let to = if change == Change::Confirm {
-                d.state.status.requester_confirm()
-            } else {
-                let within = d.within_reopen_window(rules);
-                d.state.status.requester_reopen(within)
-            }
-            .map_err(ChangeError::Transition)?;
+            let to = d
+                .state
+                .status
+                .requester_confirm()
+                .map_err(ChangeError::Transition)?;
             d.set_status(by, to, false);
+        }
+        Change::Reopen { reason } => {
+            if !own {
+                return Err(ChangeError::Forbidden);
+            }
+            let within = d.within_reopen_window(rules);
+            let to = d
+                .state
+                .status
+                .requester_reopen(within)
+                .map_err(ChangeError::Transition)?;
+            let mut errors = Vec::new();
+            let reason = line("reason", &reason, true, REASON_MAX, &mut errors);
+            if let Some(e) = errors.first() {
+                return Err(ChangeError::invalid(e.field, e.code));
+            }
+            d.set_status(by, to, false);
+            if let Some(e) = d.events.last_mut() {
+                e.note = Some(reason);
+            }
         }
     }
     Ok(Decision {
@@ -395,7 +422,8 @@ fn update(d: &mut Draft, by: Option<i64>, u: Update) -> Result<(), ChangeError> 
 }
 
 /// Whether `decide` would accept this change now: what a page asks
-/// before it offers a button.
+/// before it offers a button. (Give a change its text too: a reopening
+/// without a reason is refused for the reason, not the button.)
 pub fn allowed(
     case: &CaseState,
     actor: Actor,
@@ -634,6 +662,30 @@ mod tests {
     }
 
     #[test]
+    fn an_agents_reply_to_a_closed_case_is_sent_only_when_confirmed() {
+        let reply = |confirm_closed| {
+            Change::Message(NewMessage {
+                body: "Til orientering".into(),
+                confirm_closed,
+                ..NewMessage::default()
+            })
+        };
+        assert_eq!(
+            decide(&case(Status::Closed), anne(), reply(false), &rules(), now()),
+            Err(ChangeError::Transition(TransitionError::ClosedReply))
+        );
+        let d = decide(&case(Status::Closed), anne(), reply(true), &rules(), now()).unwrap();
+        assert_eq!(d.state.status, Status::Closed, "it does not reopen the case");
+        assert_eq!(d.message.unwrap().0, MessageKind::PublicReply);
+        let note = Change::Message(NewMessage {
+            internal: true,
+            body: "notat".into(),
+            ..NewMessage::default()
+        });
+        assert!(decide(&case(Status::Closed), anne(), note, &rules(), now()).is_ok());
+    }
+
+    #[test]
     fn empty_messages_need_a_file() {
         assert!(matches!(
             decide(&case(Status::New), kari(), say("  "), &rules(), now()),
@@ -789,10 +841,13 @@ mod tests {
             d.state.resolved_at.is_some(),
             "closing keeps the resolution time"
         );
+        let reopen = |reason: &str| Change::Reopen {
+            reason: reason.into(),
+        };
         let d = decide(
             &case(Status::Closed),
             kari(),
-            Change::Reopen,
+            reopen("  Skriveren skriver fortsatt ikke "),
             &rules(),
             now(),
         )
@@ -800,6 +855,23 @@ mod tests {
         assert_eq!(
             (d.state.status, d.state.resolved_at),
             (Status::InProgress, None)
+        );
+        assert_eq!(
+            d.events.last().and_then(|e| e.note.as_deref()),
+            Some("Skriveren skriver fortsatt ikke"),
+            "the reason goes into the history"
+        );
+        assert_eq!(
+            decide(&case(Status::Closed), kari(), reopen(" "), &rules(), now()),
+            Err(ChangeError::Invalid {
+                field: "reason",
+                code: ValidationCode::Required
+            })
+        );
+        assert_eq!(
+            decide(&case(Status::InProgress), kari(), reopen(""), &rules(), now()),
+            Err(ChangeError::Transition(TransitionError::NotFinished)),
+            "the status decides before the text does"
         );
         assert_eq!(
             decide(
@@ -945,18 +1017,20 @@ mod tests {
                     any::<bool>(),
                     "[ a-z]{0,8}",
                     0usize..2,
-                    prop::option::of(status())
+                    prop::option::of(status()),
+                    any::<bool>()
                 )
-                    .prop_map(|(internal, body, attachments, status)| {
+                    .prop_map(|(internal, body, attachments, status, confirm_closed)| {
                         Change::Message(NewMessage {
                             internal,
                             body,
                             attachments,
                             status,
+                            confirm_closed,
                         })
                     }),
                 Just(Change::Confirm),
-                Just(Change::Reopen),
+                "[ a-z]{0,4}".prop_map(|reason| Change::Reopen { reason }),
             ]
         }
 
@@ -989,6 +1063,10 @@ mod tests {
                         HistoryField::Status => prop_assert!(who.kind.is_staff() || who.user_id == KARI),
                         HistoryField::Created => prop_assert!(false, "no change creates a case"),
                     }
+                }
+                // Nobody is notified of what they did themselves.
+                for n in crate::notice::of_change(&case, &d, who) {
+                    prop_assert_ne!(n.user_id, who.user_id);
                 }
                 // A refused requester's message on a closed case never gets here.
                 if matches!(case.status, Status::Closed) && d.message.as_ref().is_some_and(|m| m.0 == MessageKind::RequesterMessage) {

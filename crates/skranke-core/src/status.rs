@@ -29,6 +29,9 @@ pub enum TransitionError {
     /// A closed case takes no more messages from the requester.
     #[error("the case is closed")]
     Closed,
+    /// An agent's reply to a closed case must be confirmed first.
+    #[error("the case is closed: confirm to reply anyway")]
+    ClosedReply,
 }
 
 impl Status {
