@@ -62,6 +62,20 @@ fn weekday_index(w: Weekday) -> usize {
     w.to_monday_zero_offset() as usize
 }
 
+/// How long something is, in the words of the clock that counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Minutes(i64),
+    /// Hours and minutes.
+    Hours(i64, i64),
+    /// Whole days and the hours over; `working` days on opening hours.
+    Days {
+        days: i64,
+        hours: i64,
+        working: bool,
+    },
+}
+
 /// A calendar to count clock time in.
 #[derive(Debug, Clone)]
 pub enum Calendar {
@@ -87,6 +101,47 @@ impl Calendar {
         match self {
             Calendar::Always => to - from,
             Calendar::Business(b) => b.open_time(from, to),
+        }
+    }
+
+    /// The open time of a full day: 24 hours around the clock, the longest
+    /// opening of the week on opening hours.
+    pub fn day_length(&self) -> i64 {
+        match self {
+            Calendar::Always => 86_400,
+            Calendar::Business(b) => b
+                .hours
+                .weekly
+                .iter()
+                .map(|day| {
+                    day.iter()
+                        .map(|(a, b)| a.duration_until(*b).as_secs())
+                        .sum::<i64>()
+                })
+                .max()
+                .filter(|s| *s > 0)
+                .unwrap_or(86_400),
+        }
+    }
+
+    /// An amount of this calendar's time as a person reads it at a glance:
+    /// minutes under an hour, hours and minutes under a day, whole days
+    /// (working days on opening hours) after that.
+    pub fn span(&self, seconds: i64) -> Span {
+        let s = seconds.max(0);
+        let day = self.day_length();
+        let working = matches!(self, Calendar::Business(_));
+        if s < 3600 {
+            Span::Minutes((s + 59) / 60)
+        } else if s < day {
+            let m = s / 60;
+            Span::Hours(m / 60, m % 60)
+        } else {
+            Span::Days {
+                days: s / day,
+                hours: (s % day) / 3600,
+                working,
+            }
         }
     }
 
@@ -290,6 +345,35 @@ mod tests {
         assert!(!hours.is_open(at("2026-12-05T10:00:00Z")));
         assert!(!hours.is_open(at("2026-12-25T10:00:00Z")));
         assert!(hours.is_open(at("2026-12-24T10:00:00Z")));
+    }
+
+    #[test]
+    fn spans_read_as_minutes_hours_or_days_of_the_clock() {
+        let cal = Config::default().business_calendar().unwrap();
+        assert_eq!(cal.day_length(), 27_000, "08:00–15:30");
+        assert_eq!(cal.span(0), Span::Minutes(0));
+        assert_eq!(cal.span(61), Span::Minutes(2), "a started minute counts");
+        assert_eq!(cal.span(3 * 3600 + 15 * 60), Span::Hours(3, 15));
+        assert_eq!(
+            cal.span(2 * 27_000 + 3 * 3600),
+            Span::Days {
+                days: 2,
+                hours: 3,
+                working: true
+            }
+        );
+        // "148 t" of opening hours is nearly 20 working days.
+        assert!(matches!(cal.span(148 * 3600), Span::Days { days: 19, .. }));
+        assert_eq!(
+            Calendar::Always.span(3 * 86_400),
+            Span::Days {
+                days: 3,
+                hours: 0,
+                working: false
+            }
+        );
+        assert_eq!(Calendar::Always.span(23 * 3600), Span::Hours(23, 0));
+        assert_eq!(cal.span(-5), Span::Minutes(0));
     }
 
     #[test]

@@ -80,7 +80,9 @@ pub enum Change {
     Confirm,
     /// The requester reopens a finished case inside the reopen window,
     /// saying why (the reason goes into the history).
-    Reopen { reason: String },
+    Reopen {
+        reason: String,
+    },
 }
 
 /// The configured rules a decision depends on.
@@ -675,7 +677,11 @@ mod tests {
             Err(ChangeError::Transition(TransitionError::ClosedReply))
         );
         let d = decide(&case(Status::Closed), anne(), reply(true), &rules(), now()).unwrap();
-        assert_eq!(d.state.status, Status::Closed, "it does not reopen the case");
+        assert_eq!(
+            d.state.status,
+            Status::Closed,
+            "it does not reopen the case"
+        );
         assert_eq!(d.message.unwrap().0, MessageKind::PublicReply);
         let note = Change::Message(NewMessage {
             internal: true,
@@ -869,7 +875,13 @@ mod tests {
             })
         );
         assert_eq!(
-            decide(&case(Status::InProgress), kari(), reopen(""), &rules(), now()),
+            decide(
+                &case(Status::InProgress),
+                kari(),
+                reopen(""),
+                &rules(),
+                now()
+            ),
             Err(ChangeError::Transition(TransitionError::NotFinished)),
             "the status decides before the text does"
         );
@@ -1020,15 +1032,17 @@ mod tests {
                     prop::option::of(status()),
                     any::<bool>()
                 )
-                    .prop_map(|(internal, body, attachments, status, confirm_closed)| {
-                        Change::Message(NewMessage {
-                            internal,
-                            body,
-                            attachments,
-                            status,
-                            confirm_closed,
-                        })
-                    }),
+                    .prop_map(
+                        |(internal, body, attachments, status, confirm_closed)| {
+                            Change::Message(NewMessage {
+                                internal,
+                                body,
+                                attachments,
+                                status,
+                                confirm_closed,
+                            })
+                        }
+                    ),
                 Just(Change::Confirm),
                 "[ a-z]{0,4}".prop_map(|reason| Change::Reopen { reason }),
             ]

@@ -2,10 +2,11 @@
 //! what others did to their case. (Escalations have their own ladder in
 //! `sla`; these are the everyday ones.)
 
-use crate::change::{CaseState, Decision, MessageKind, Person};
 use crate::Actor;
+use crate::change::{CaseState, Decision, MessageKind, Person};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// A case was given to me (by the system or a colleague).
     Assigned,

@@ -287,7 +287,9 @@ impl Store {
             .reader()
             .opt(
                 q(format!(
-                    "{USER_COLUMNS}, s.csrf_token, s.last_seen_at FROM users u JOIN sessions s ON s.user_id = u.id \
+                    "{USER_COLUMNS}, s.csrf_token, s.last_seen_at, s.flash, \
+                     (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread \
+                     FROM users u JOIN sessions s ON s.user_id = u.id \
                      {USER_JOINS} WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = TRUE"
                 ))
                 .bind(id_hash)
@@ -296,11 +298,12 @@ impl Store {
             )
             .await?;
         if let Some(s) = &found
-            && from_ms(s.last_seen_at) + TOUCH_EVERY <= now
+            && (from_ms(s.last_seen_at) + TOUCH_EVERY <= now || s.flash.is_some())
         {
+            // A confirmation is shown once: the page that reads it takes it.
             let mut tx = self.begin().await?;
             tx.exec(
-                q("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                q("UPDATE sessions SET last_seen_at = $1, flash = NULL WHERE id_hash = $2")
                     .bind(ms(now))
                     .bind(id_hash),
             )
@@ -308,6 +311,19 @@ impl Store {
             tx.commit().await?;
         }
         Ok(found)
+    }
+
+    /// Leaves a confirmation for this session's next page.
+    pub async fn set_flash(&self, id_hash: &str, flash: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.exec(
+            q("UPDATE sessions SET flash = $1 WHERE id_hash = $2")
+                .bind(flash)
+                .bind(id_hash),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Ends one session (logging out).

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use skranke_core::assign::{Candidate, pick_handler};
 use skranke_core::change::{Change, Decision, Person, Rules, decide, registration_events};
 use skranke_core::history::HistoryEvent;
+use skranke_core::notice::{self, Notice};
 use skranke_core::{Actor, NewCaseInput, Priority, Status};
 
 const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
@@ -36,6 +37,8 @@ pub struct CreateCase {
     pub year: i16,
     pub now: Timestamp,
     pub idempotency: Option<IdempotencyKey>,
+    /// Files of the report itself (stored already).
+    pub attachments: Vec<NewAttachment>,
 }
 
 /// A registered case, and whether it was registered by an earlier request
@@ -77,7 +80,7 @@ pub struct CaseFilter {
     pub queue: Option<Queue>,
     pub status: Option<Status>,
     pub priority: Option<Priority>,
-    /// Matches the number or the title.
+    /// Matches the number, the title, or the requester's name, username or e-mail.
     pub text: Option<String>,
     pub sort: CaseSort,
     pub limit: i64,
@@ -129,18 +132,20 @@ pub struct NewAttachment {
     pub sha256: String,
 }
 
-/// Appends entries; those from the message get its id.
+/// Appends the entries of the change that makes `version`; those from
+/// the message get its id.
 async fn append_history(
     tx: &mut Tx,
     case_id: i64,
     at: Timestamp,
+    version: i64,
     events: &[HistoryEvent],
     message_id: Option<i64>,
 ) -> Result<(), StoreError> {
     for e in events {
         tx.exec(
-            q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note, message_id) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            q("INSERT INTO case_history (case_id, at, actor_id, field, old_value, new_value, note, message_id, version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(case_id)
             .bind(ms(at))
             .bind(e.by)
@@ -148,7 +153,30 @@ async fn append_history(
             .bind(&e.old)
             .bind(&e.new)
             .bind(&e.note)
-            .bind(message_id.filter(|_| e.from_message)),
+            .bind(message_id.filter(|_| e.from_message))
+            .bind(version),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stores what a change tells people inside Skranke, in its transaction.
+async fn add_notices(
+    tx: &mut Tx,
+    case_id: i64,
+    actor: Option<i64>,
+    notices: &[Notice],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    for n in notices {
+        tx.exec(
+            q("INSERT INTO notifications (user_id, case_id, kind, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(n.user_id)
+                .bind(case_id)
+                .bind(n.kind.key())
+                .bind(actor)
+                .bind(ms(now)),
         )
         .await?;
     }
@@ -239,13 +267,27 @@ impl Store {
             .bind(c.created_by).bind(now).bind(now).bind(input.follows_id))
         .await
         .map_err(fk("service"))?;
+        let handler_person = handler.as_ref().map(|h| &h.0);
         let events = registration_events(
             c.created_by,
             &number,
             input.suggested_priority,
-            handler.as_ref().map(|h| &h.0),
+            handler_person,
         );
-        append_history(&mut tx, id, c.now, &events, None).await?;
+        append_history(&mut tx, id, c.now, 0, &events, None).await?;
+        for a in &c.attachments {
+            tx.exec(q("INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
+                 storage_key, sha256, internal, created_at) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, FALSE, $8)",)
+                .bind(id).bind(c.created_by).bind(&a.filename).bind(&a.content_type)
+                .bind(a.size).bind(&a.storage_key).bind(&a.sha256).bind(now))
+            .await?;
+        }
+        let notices = notice::of_registration(c.created_by, handler_person);
+        add_notices(&mut tx, id, None, &notices, c.now).await?;
+        if c.created_by == c.requester_id {
+            // The requester has seen their own report.
+            mark_seen(&mut tx, c.requester_id, id, c.now).await?;
+        }
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
         if let Some(k) = &c.idempotency {
             idempotency::record(&mut tx, k, id, None).await?;
@@ -321,6 +363,15 @@ impl Store {
             events,
             message,
         } = decide(&old.state(), c.actor, c.change, rules, now).map_err(StoreError::Rejected)?;
+        let notices = notice::of_change(
+            &old.state(),
+            &Decision {
+                state: state.clone(),
+                events: Vec::new(),
+                message: message.clone(),
+            },
+            c.actor,
+        );
         // Who may do it and whether it is valid come first; then whether
         // it is based on the case as it is.
         match c.based_on {
@@ -360,7 +411,20 @@ impl Store {
             }
             message_id = Some(id);
         }
-        append_history(&mut tx, c.case_id, now, &events, message_id).await?;
+        append_history(
+            &mut tx,
+            c.case_id,
+            now,
+            old.version + 1,
+            &events,
+            message_id,
+        )
+        .await?;
+        add_notices(&mut tx, c.case_id, Some(c.actor.user_id), &notices, now).await?;
+        if message_id.is_some() && !c.actor.kind.is_staff() {
+            // What one writes oneself is seen.
+            mark_seen(&mut tx, c.actor.user_id, c.case_id, now).await?;
+        }
         tx.exec(
             q("UPDATE cases SET status = $1, resolved_at = $2, priority = $3, priority_confirmed = $4, \
                handler_id = $5, team_id = $6, updated_at = $7, version = version + 1 WHERE id = $8")
@@ -424,11 +488,91 @@ impl Store {
     }
 
     pub async fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.history_since(case_id, i64::MIN).await
+    }
+
+    /// The entries of changes after `version` (what changed meanwhile).
+    pub async fn history_since(
+        &self,
+        case_id: i64,
+        version: i64,
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
         Ok(self.reader().all(q("SELECT h.at, u.full_name AS actor_name, h.field, h.old_value, h.new_value, h.note, \
              (h.message_id IS NOT NULL) AS from_message \
-             FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = $1 ORDER BY h.id",).bind(case_id))
+             FROM case_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.case_id = $1 \
+             AND COALESCE(h.version, 0) > $2 ORDER BY h.id",).bind(case_id).bind(version))
         .await?)
     }
+
+    /// When this person last looked at the case (epoch ms).
+    pub async fn seen_at(&self, user_id: i64, case_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .reader()
+            .scalar_opt(
+                q("SELECT seen_at FROM case_views WHERE user_id = $1 AND case_id = $2")
+                    .bind(user_id)
+                    .bind(case_id),
+            )
+            .await?)
+    }
+
+    /// Records that this person has seen the case as it is now.
+    pub async fn mark_case_seen(
+        &self,
+        user_id: i64,
+        case_id: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        mark_seen(&mut tx, user_id, case_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Which of these cases have a reply from the desk the person has not
+    /// seen yet.
+    pub async fn unseen_replies(
+        &self,
+        user_id: i64,
+        case_ids: &[i64],
+    ) -> Result<Vec<i64>, StoreError> {
+        if case_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = q(
+            "SELECT DISTINCT m.case_id FROM messages m LEFT JOIN case_views v \
+             ON v.case_id = m.case_id AND v.user_id = ",
+        );
+        sql.push_bind(user_id);
+        sql.push(" WHERE m.kind = 'public_reply' AND m.created_at > COALESCE(v.seen_at, 0) AND m.case_id IN (");
+        for (i, id) in case_ids.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push_bind(*id);
+        }
+        sql.push(")");
+        Ok(self.reader().scalars(sql).await?)
+    }
+}
+
+async fn mark_seen(
+    tx: &mut Tx,
+    user_id: i64,
+    case_id: i64,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    tx.exec(
+        q(
+            "INSERT INTO case_views (user_id, case_id, seen_at) VALUES ($1, $2, $3) \
+           ON CONFLICT (user_id, case_id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(user_id)
+        .bind(case_id)
+        .bind(ms(now)),
+    )
+    .await?;
+    Ok(())
 }
 
 async fn fetch_case(tx: &mut Tx, id: i64) -> Result<Case, StoreError> {
@@ -469,7 +613,14 @@ fn push_filter(q: &mut crate::query::Q, f: &CaseFilter) {
         let pattern = format!("%{}%", crate::users::escape_like(&t.to_lowercase()));
         q.push(" AND (c.number LIKE ").push_bind(pattern.clone());
         q.push(" ESCAPE '\\' OR lower(c.title) LIKE ")
+            .push_bind(pattern.clone());
+        // Requesters by name, username or e-mail.
+        q.push(" ESCAPE '\\' OR c.requester_id IN (SELECT ru.id FROM users ru WHERE lower(ru.full_name) LIKE ")
+            .push_bind(pattern.clone());
+        q.push(" ESCAPE '\\' OR lower(ru.username) LIKE ")
+            .push_bind(pattern.clone());
+        q.push(" ESCAPE '\\' OR lower(ru.email) LIKE ")
             .push_bind(pattern);
-        q.push(" ESCAPE '\\')");
+        q.push(" ESCAPE '\\'))");
     }
 }

@@ -42,6 +42,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", I64),
             ("must_change_password", Bool),
             ("password_changed_at", I64),
+            ("locale", Str),
         ],
     ),
     ("case_sequences", &[("year", I64), ("next", I64)]),
@@ -130,6 +131,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("new_value", Str),
             ("note", Str),
             ("message_id", I64),
+            ("version", I64),
         ],
     ),
     (
@@ -141,6 +143,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", I64),
             ("expires_at", I64),
             ("last_seen_at", I64),
+            ("flash", Str),
         ],
     ),
     (
@@ -224,11 +227,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("id", I64),
             ("user_id", I64),
             ("case_id", I64),
+            ("kind", Str),
+            ("actor_id", I64),
             ("outbox_id", I64),
-            ("text", Str),
             ("created_at", I64),
             ("read_at", I64),
         ],
+    ),
+    (
+        "case_views",
+        &[("user_id", I64), ("case_id", I64), ("seen_at", I64)],
     ),
     (
         "idempotency_keys",

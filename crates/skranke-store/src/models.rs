@@ -22,6 +22,8 @@ pub struct User {
     pub active: bool,
     /// An admin reset the password: it must be changed before anything else.
     pub must_change_password: bool,
+    /// The language the person chose (`nb`, `en`); none follows the browser.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -171,4 +173,8 @@ pub struct SessionUser {
     pub user: User,
     pub csrf_token: String,
     pub last_seen_at: i64,
+    /// A confirmation waiting for the next page (taken by this read).
+    pub flash: Option<String>,
+    /// Notifications not yet read.
+    pub unread: i64,
 }

@@ -81,11 +81,19 @@ pub struct SlaError {
     pub at: i64,
 }
 
+/// A notification as its reader's list shows it: what happened, to which
+/// case, caused by whom; an escalation with its clock and level.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub kind: skranke_core::notice::NoticeKind,
     pub case_number: String,
-    pub text: String,
+    pub case_title: String,
+    pub actor_name: Option<String>,
+    pub clock: Option<String>,
+    pub level: Option<i64>,
+    pub late: Option<bool>,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
@@ -348,13 +356,12 @@ impl Store {
     pub async fn deliver_in_app(
         &self,
         item: &OutboxItem,
-        text: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let user = item.user_id.ok_or(StoreError::MissingReference("user"))?;
-        tx.exec(q("INSERT INTO notifications (user_id, case_id, outbox_id, text, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (outbox_id) DO NOTHING",).bind(user).bind(item.case_id).bind(item.id).bind(text).bind(ms(now)))
+        tx.exec(q("INSERT INTO notifications (user_id, case_id, kind, outbox_id, created_at) VALUES ($1, $2, 'escalated', $3, $4) \
+             ON CONFLICT (outbox_id) DO NOTHING",).bind(user).bind(item.case_id).bind(item.id).bind(ms(now)))
         .await?;
         mark(&mut tx, item.id, now, None, None).await?;
         tx.commit().await?;
@@ -391,9 +398,40 @@ impl Store {
         user_id: i64,
         limit: i64,
     ) -> Result<Vec<Notification>, StoreError> {
-        Ok(self.reader().all(q("SELECT n.id, c.number AS case_number, n.text, n.created_at, n.read_at FROM notifications n \
-             JOIN cases c ON c.id = n.case_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",).bind(user_id).bind(limit))
+        Ok(self.reader().all(q("SELECT n.id, n.kind, c.number AS case_number, c.title AS case_title, \
+             a.full_name AS actor_name, e.clock, e.level, e.late, n.created_at, n.read_at FROM notifications n \
+             JOIN cases c ON c.id = n.case_id LEFT JOIN users a ON a.id = n.actor_id \
+             LEFT JOIN outbox o ON o.id = n.outbox_id LEFT JOIN escalations e ON e.id = o.escalation_id \
+             WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",).bind(user_id).bind(limit))
         .await?)
+    }
+
+    /// Marks one of the person's notifications read; `NotFound` if it is not theirs.
+    pub async fn mark_notification_read(
+        &self,
+        user_id: i64,
+        id: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let found: Option<Option<i64>> = tx
+            .scalar_opt(
+                q("SELECT read_at FROM notifications WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id),
+            )
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        tx.exec(
+            q("UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
+                .bind(ms(now))
+                .bind(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64, StoreError> {

@@ -8,7 +8,7 @@ use skranke_core::audit::AuditEntry;
 /// The SELECT that every `User` is read with.
 pub(crate) const USER_COLUMNS: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
     u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active, \
-    u.must_change_password";
+    u.must_change_password, u.locale";
 /// The joins that give a user the names of their organization, unit and team.
 pub(crate) const USER_JOINS: &str = "LEFT JOIN organizations o ON o.id = u.org_id \
     LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN teams t ON t.id = u.team_id";
@@ -202,6 +202,23 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         audit(&mut tx, entry, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person's language (`None`: follow the browser).
+    pub async fn set_locale(&self, id: i64, locale: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = tx
+            .exec(
+                q("UPDATE users SET locale = $1 WHERE id = $2")
+                    .bind(locale)
+                    .bind(id),
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
         tx.commit().await?;
         Ok(())
     }

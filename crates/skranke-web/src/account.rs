@@ -5,7 +5,6 @@ use crate::AppState;
 use crate::auth::{self, Client};
 use crate::error::WebError;
 use crate::password;
-use crate::texts;
 use jiff::{SignedDuration, Timestamp};
 use skranke_core::audit::{AuditEntry, AuditEvent};
 use skranke_core::case::line;
@@ -36,9 +35,11 @@ pub async fn create_token_for(
         return Err(crate::casework::validation_error(&errors));
     }
     if !(1..=366).contains(&r.days) {
-        return Err(WebError::invalid(
+        return Err(WebError::invalid_msg(
             "expires_in_days",
-            "må være 1 til 366 dager.",
+            crate::texts::about("expires_in_days", "error-range")
+                .arg("min", 1)
+                .arg("max", 366),
         ));
     }
     let now = Timestamp::now();
@@ -72,12 +73,12 @@ pub async fn change_own_password(
     keep_csrf: Option<&str>,
 ) -> Result<String, WebError> {
     password::check(new, &[&u.username, &u.full_name, &u.email])
-        .map_err(|p| WebError::invalid("new", p.message()))?;
+        .map_err(|p| WebError::invalid("new", p.key()))?;
     // A wrong current password counts as a failed login for this account.
     let verified = auth::verify(state, &u.username, current, client)
         .await
         .map_err(|e| match e {
-            WebError::Invalid { .. } => WebError::invalid("current", texts::WRONG_PASSWORD),
+            WebError::Invalid { .. } => WebError::invalid("current", "error-wrong-password"),
             e => e,
         })?;
     auth::release(state, &verified).await?;

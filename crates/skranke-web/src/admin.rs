@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth;
 use crate::casework::validation_error;
 use crate::error::WebError;
+use crate::i18n::Msg;
 use crate::password;
 use jiff::Timestamp;
 use skranke_core::UserKind;
@@ -53,10 +54,7 @@ pub fn check_user(r: &UserRequest) -> Result<NewUser, WebError> {
     if e.first()
         .is_some_and(|e| e.code == ValidationCode::InvalidChars)
     {
-        return Err(WebError::invalid(
-            "username",
-            "kan bare inneholde bokstaver a–z, tall, punktum, bindestrek og understrek.",
-        ));
+        return Err(WebError::invalid("username", "error-username-chars"));
     }
     let full_name = line("full_name", &r.full_name, true, NAME_MAX, &mut e);
     let email = text("email", &r.email, true, EMAIL_MAX, &mut e).to_lowercase();
@@ -66,18 +64,15 @@ pub fn check_user(r: &UserRequest) -> Result<NewUser, WebError> {
         !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
     });
     if !valid_email {
-        return Err(WebError::invalid(
-            "email",
-            "er ikke en gyldig e-postadresse.",
-        ));
+        return Err(WebError::invalid("email", "error-email"));
     }
     let kind: UserKind = r
         .kind
         .parse()
-        .map_err(|_| WebError::invalid("kind", "må velges."))?;
+        .map_err(|_| WebError::invalid("kind", "error-must-choose"))?;
     if !r.password.is_empty() {
         password::check(&r.password, &[&username, &full_name, &email])
-            .map_err(|p| WebError::invalid("password", p.message()))?;
+            .map_err(|p| WebError::invalid("password", p.key()))?;
     }
     Ok(NewUser {
         username,
@@ -132,10 +127,10 @@ pub async fn set_active(
     entry: AuditEntry,
 ) -> Result<(), WebError> {
     if id == actor_id && !active {
-        return Err(WebError::Conflict {
-            field: "active".into(),
-            message: "du kan ikke deaktivere deg selv.".into(),
-        });
+        return Err(WebError::conflict(
+            "active",
+            Msg::new("error-cannot-deactivate-self"),
+        ));
     }
     let event = if active {
         AuditEvent::UserActivated
@@ -207,10 +202,7 @@ pub fn parse_domains(text: &str) -> Result<Vec<String>, WebError> {
                 .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
     };
     if domains.iter().any(bad) {
-        return Err(WebError::invalid(
-            "domains",
-            "må være domener som kommune-a.example.",
-        ));
+        return Err(WebError::invalid("domains", "error-domains"));
     }
     Ok(domains)
 }

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, WebError};
-use crate::texts;
+use crate::i18n::{Lang, Msg};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -207,6 +207,8 @@ pub struct CurrentUser {
     /// The session cookie's value (to end or replace this session).
     pub session: String,
     pub client: Client,
+    /// Notifications not yet read (the header's count).
+    pub unread: i64,
 }
 
 impl CurrentUser {
@@ -240,6 +242,21 @@ impl CurrentUser {
         e.address = self.client.address();
         e
     }
+
+    /// Leaves a confirmation for the next page this session sees (the one
+    /// a form redirects to). Failing to store it loses only the message.
+    pub async fn confirm(&self, state: &AppState, msg: Msg) {
+        let Ok(json) = serde_json::to_string(&msg) else {
+            return;
+        };
+        if let Err(e) = state
+            .store
+            .set_flash(&hash_token(&self.session), &json)
+            .await
+        {
+            tracing::warn!(error = %e, "could not keep a confirmation");
+        }
+    }
 }
 
 /// Not logged in: browsers go to the login page.
@@ -254,33 +271,69 @@ impl IntoResponse for LoginRedirect {
 /// Pages a user with a one-time password may still see: where to change it.
 const WHILE_MUST_CHANGE: &[&str] = &["/account/password", "/logout"];
 
+/// The session's user, if the request has a live session. It also sets
+/// the request's language, navigation and waiting confirmation.
+async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, WebError> {
+    let client = Client::of(parts, state);
+    let Some(token) = cookie(&parts.headers, session_cookie_name(client.https)) else {
+        return Ok(None);
+    };
+    let idle = SignedDuration::from_mins(i64::from(state.config.server.session_idle_minutes));
+    let Some(s) = state
+        .store
+        .session_user(&hash_token(token), Timestamp::now(), idle)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if let Some(lang) = s.user.locale.as_deref().and_then(Lang::parse) {
+        crate::context::set_lang(lang);
+    }
+    if let Some(flash) = s
+        .flash
+        .as_deref()
+        .and_then(|f| serde_json::from_str(f).ok())
+    {
+        crate::context::set_flash(flash);
+    }
+    let user = CurrentUser {
+        user: s.user,
+        csrf: s.csrf_token,
+        session: token.to_owned(),
+        client,
+        unread: s.unread,
+    };
+    crate::context::set_nav(&crate::views::Nav::of(&user));
+    Ok(Some(user))
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        session_of(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let client = Client::of(parts, state);
-        let Some(token) = cookie(&parts.headers, session_cookie_name(client.https)) else {
-            return Err(LoginRedirect.into_response());
-        };
-        let idle = SignedDuration::from_mins(i64::from(state.config.server.session_idle_minutes));
-        match state
-            .store
-            .session_user(&hash_token(token), Timestamp::now(), idle)
-            .await
-        {
-            Ok(Some(s)) => {
-                if s.user.must_change_password && !WHILE_MUST_CHANGE.contains(&parts.uri.path()) {
+        match session_of(parts, state).await {
+            Ok(Some(user)) => {
+                if user.user.must_change_password && !WHILE_MUST_CHANGE.contains(&parts.uri.path())
+                {
                     return Err(Redirect::to("/account/password").into_response());
                 }
-                Ok(CurrentUser {
-                    user: s.user,
-                    csrf: s.csrf_token,
-                    session: token.to_owned(),
-                    client,
-                })
+                Ok(user)
             }
             Ok(None) => Err(LoginRedirect.into_response()),
-            Err(e) => Err(WebError::from(e).into_response()),
+            Err(e) => Err(e.into_response()),
         }
     }
 }
@@ -364,7 +417,13 @@ impl FromRequestParts<AppState> for ApiUser {
             .ok_or(ApiError(WebError::Unauthenticated))?;
         let reads = matches!(parts.method, Method::GET | Method::HEAD);
         if !reads && !found.may_write() {
-            return Err(ApiError(WebError::Refused(texts::TOKEN_READ_ONLY)));
+            return Err(ApiError(WebError::Refused(Msg::new(
+                "error-token-read-only",
+            ))));
+        }
+        // Problems are told in the person's own language, as on the pages.
+        if let Some(lang) = found.user.locale.as_deref().and_then(Lang::parse) {
+            crate::context::set_lang(lang);
         }
         Ok(ApiUser(found.user, Client::of(parts, state)))
     }
@@ -423,7 +482,10 @@ pub async fn verify(
             entry.event = AuditEvent::LoginFailed;
             entry.subject_id = user.map(|u| u.id);
             state.store.record_audit(&entry, now).await?;
-            Err(WebError::invalid("password", texts::LOGIN_FAILED))
+            Err(WebError::invalid_msg(
+                "password",
+                Msg::new("error-login-failed"),
+            ))
         }
     }
 }

@@ -16,38 +16,34 @@ use skranke_store::{
 
 pub fn validation_error(errors: &[ValidationError]) -> WebError {
     let first = &errors[0];
-    WebError::invalid(first.field, texts::validation_message(first.code))
-}
-
-pub fn validation_messages(errors: &[ValidationError]) -> Vec<String> {
-    errors
-        .iter()
-        .map(|e| {
-            format!(
-                "{}: {}",
-                texts::field_label(e.field),
-                texts::validation_message(e.code)
-            )
-        })
-        .collect()
+    WebError::invalid_msg(first.field, texts::validation_msg(first.field, first.code))
 }
 
 /// Registers a case for `requester`, entered by `creator` (the requester
-/// themself, or an agent on the phone). `input` comes from `validate`.
-/// Pupils and guardians are refused before anything is written.
+/// themself, or an agent on the phone), with the report's files (stored
+/// already; removed again if the case is not registered, or was by an
+/// earlier request). `input` comes from `validate`. Pupils and guardians
+/// are refused before anything is written.
 pub async fn register(
     state: &AppState,
     creator: &User,
     requester: &User,
     mut input: NewCaseInput,
+    attachments: Vec<NewAttachment>,
     idempotency: Option<IdempotencyKey>,
 ) -> Result<Registered, WebError> {
-    refuse_non_customer(requester)?;
+    if let Err(e) = refuse_non_customer(requester) {
+        for a in &attachments {
+            state.files.delete(&a.storage_key).await;
+        }
+        return Err(e);
+    }
     if input.requester_username.is_empty() {
         input.requester_username = requester.username.clone();
     }
     let now = Timestamp::now();
     let year = now.to_zoned_datetime(state.hours.tz.clone()).year();
+    let keys: Vec<String> = attachments.iter().map(|a| a.storage_key.clone()).collect();
     let create = CreateCase {
         input,
         requester_id: requester.id,
@@ -55,15 +51,24 @@ pub async fn register(
         year,
         now,
         idempotency,
+        attachments,
     };
-    Ok(state.store.create_case(create).await?)
+    let result = state.store.create_case(create).await;
+    if result.as_ref().map_or(true, |r| r.replayed) {
+        for k in &keys {
+            state.files.delete(k).await;
+        }
+    }
+    Ok(result?)
 }
 
 pub fn refuse_non_customer(requester: &User) -> Result<(), WebError> {
     if requester.kind.is_customer() {
         Ok(())
     } else {
-        Err(WebError::Refused(texts::NOT_CUSTOMER))
+        Err(WebError::Refused(crate::i18n::Msg::new(
+            "error-not-customer",
+        )))
     }
 }
 
@@ -141,9 +146,9 @@ pub fn idempotency_key(
         || key.len() > IDEMPOTENCY_KEY_MAX
         || !key.bytes().all(|b| b.is_ascii_graphic())
     {
-        return Err(WebError::invalid(
+        return Err(WebError::invalid_msg(
             field,
-            format!("must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
+            texts::about(field, "error-idempotency-key").arg("max", IDEMPOTENCY_KEY_MAX),
         ));
     }
     let mut digest = Sha256::new();
@@ -158,13 +163,18 @@ pub fn idempotency_key(
     })
 }
 
-/// A deadline typed in a form: local time (`2026-12-01T10:00`) or RFC 3339.
+/// A deadline typed in a form, in local time ("02.12.2026 10:15") or RFC 3339.
 pub fn parse_deadline(state: &AppState, field: &str, text: &str) -> Result<Timestamp, WebError> {
-    let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Ok(ts);
+    if text.trim().is_empty() {
+        return Err(WebError::invalid(field, "error-required"));
     }
-    let bad = || WebError::invalid(field, "er ikke et gyldig tidspunkt.");
-    let dt: jiff::civil::DateTime = text.parse().map_err(|_| bad())?;
-    state.hours.tz.to_timestamp(dt).map_err(|_| bad())
+    texts::parse_datetime_input(text, &state.hours.tz).ok_or_else(|| {
+        WebError::invalid_msg(
+            field,
+            texts::about(field, "error-datetime").arg(
+                "example",
+                texts::datetime_input(Timestamp::now().as_millisecond()),
+            ),
+        )
+    })
 }

@@ -1,6 +1,7 @@
 //! The web layer's errors: one enum, rendered as an HTML page for browsers
 //! and as `application/problem+json` (RFC 9457) for the API.
 
+use crate::i18n::Msg;
 use crate::texts;
 use axum::Json;
 use axum::http::{StatusCode, header};
@@ -20,14 +21,14 @@ pub enum WebError {
     #[error("csrf token missing or wrong")]
     Csrf,
     /// Not allowed, with a message saying what to do instead.
-    #[error("refused: {0}")]
-    Refused(&'static str),
+    #[error("refused: {}", .0.key)]
+    Refused(Msg),
     /// Bad input; `field` names the offending field by its API name.
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    #[error("{field}: {}", msg.key)]
+    Invalid { field: String, msg: Msg },
     /// The request was valid but conflicts with the current state.
-    #[error("{field}: {message}")]
-    Conflict { field: String, message: String },
+    #[error("{field}: {}", msg.key)]
+    Conflict { field: String, msg: Msg },
     /// The body could not be read as the format it claims (JSON syntax, content type).
     #[error("malformed request: {0}")]
     Malformed(String),
@@ -54,11 +55,28 @@ pub enum WebError {
 }
 
 impl WebError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> WebError {
+    /// Bad input in `field`: the message `key` about it.
+    pub fn invalid(field: &str, key: &'static str) -> WebError {
+        WebError::invalid_msg(field, texts::about(field, key))
+    }
+
+    pub fn invalid_msg(field: &str, msg: Msg) -> WebError {
         WebError::Invalid {
             field: field.to_owned(),
-            message: message.into(),
+            msg,
         }
+    }
+
+    pub fn conflict(field: &str, msg: Msg) -> WebError {
+        WebError::Conflict {
+            field: field.to_owned(),
+            msg,
+        }
+    }
+
+    /// The field to blame, for a page that shows the error at it.
+    pub fn field_name(&self) -> Option<&str> {
+        self.field()
     }
 
     pub fn status(&self) -> StatusCode {
@@ -104,33 +122,33 @@ impl WebError {
             .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
     }
 
-    /// The Norwegian message a person reads.
-    pub fn message(&self) -> String {
+    /// What a person reads, as a message of the catalogue.
+    pub fn msg(&self) -> Msg {
         match self {
-            WebError::NotFound => texts::NOT_FOUND.into(),
-            WebError::Unauthenticated => "Du må logge inn.".into(),
-            WebError::Forbidden => texts::FORBIDDEN.into(),
-            WebError::Csrf => texts::CSRF_FAILED.into(),
-            WebError::Refused(m) => (*m).into(),
-            // A fragment ("må fylles ut.") is said of its field; a whole
-            // sentence stands alone.
-            WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-                if message.starts_with(char::is_uppercase) {
-                    message.clone()
-                } else {
-                    format!("{}: {message}", texts::field_label(field))
-                }
-            }
+            WebError::Refused(m)
+            | WebError::Invalid { msg: m, .. }
+            | WebError::Conflict { msg: m, .. } => m.clone(),
             WebError::TooManyRequests(w) => texts::throttled(*w),
-            WebError::Malformed(m) => m.clone(),
-            WebError::TooLarge => texts::TOO_LARGE.into(),
-            WebError::UnsupportedMediaType => texts::UNSUPPORTED_MEDIA_TYPE.into(),
-            WebError::Timeout => texts::REQUEST_TIMEOUT.into(),
-            WebError::PreconditionRequired => texts::VERSION_REQUIRED.into(),
-            WebError::PreconditionFailed => texts::CONFLICT_VERSION.into(),
-            WebError::Unavailable(_) => texts::UNAVAILABLE.into(),
-            WebError::Internal(_) => texts::INTERNAL.into(),
+            WebError::Malformed(m) => Msg::new("error-malformed").arg("detail", m.as_str()),
+            other => Msg::new(match other {
+                WebError::NotFound => "error-not-found",
+                WebError::Unauthenticated => "error-unauthenticated",
+                WebError::Forbidden => "error-forbidden",
+                WebError::Csrf => "error-csrf",
+                WebError::TooLarge => "error-too-large",
+                WebError::UnsupportedMediaType => "error-unsupported-media-type",
+                WebError::Timeout => "error-timeout",
+                WebError::PreconditionRequired => "error-version-required",
+                WebError::PreconditionFailed => "error-conflict-version",
+                WebError::Unavailable(_) => "error-unavailable",
+                _ => "error-internal",
+            }),
         }
+    }
+
+    /// What a person reads, in the request's language.
+    pub fn message(&self) -> String {
+        self.msg().text()
     }
 
     fn field(&self) -> Option<&str> {
@@ -155,21 +173,18 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
             StoreError::NotFound => WebError::NotFound,
-            StoreError::Conflict("version") => WebError::Conflict {
-                field: "version".into(),
-                message: texts::CONFLICT_VERSION.into(),
-            },
-            StoreError::Conflict(field) => WebError::Conflict {
-                field: field.into(),
-                message: "er allerede i bruk.".into(),
-            },
-            StoreError::MissingReference(field) => WebError::invalid(field, "finnes ikke."),
+            StoreError::Conflict("version") => {
+                WebError::conflict("version", Msg::new("error-conflict-version"))
+            }
+            StoreError::Conflict(field) => {
+                WebError::conflict(field, texts::about(field, "error-taken"))
+            }
+            StoreError::MissingReference(field) => WebError::invalid(field, "error-unknown"),
             StoreError::Rejected(e) => WebError::from(e),
             StoreError::VersionRequired => WebError::PreconditionRequired,
-            StoreError::IdempotencyMismatch => WebError::invalid(
-                "Idempotency-Key",
-                "ble brukt til en annen forespørsel de siste 24 timene.",
-            ),
+            StoreError::IdempotencyMismatch => {
+                WebError::invalid("Idempotency-Key", "error-idempotency-mismatch")
+            }
             StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
             other => WebError::Internal(other.to_string()),
         }
@@ -181,12 +196,9 @@ impl From<ChangeError> for WebError {
         match e {
             ChangeError::Forbidden => WebError::Forbidden,
             ChangeError::Invalid { field, code } => {
-                WebError::invalid(field, texts::validation_message(code))
+                WebError::invalid_msg(field, texts::validation_msg(field, code))
             }
-            ChangeError::Transition(t) => WebError::Conflict {
-                field: "status".into(),
-                message: texts::transition_message(t).into(),
-            },
+            ChangeError::Transition(t) => WebError::conflict("status", texts::transition_msg(t)),
         }
     }
 }
@@ -195,16 +207,18 @@ impl From<ChangeError> for WebError {
 /// other failure stays what it is (a database error is never a 422).
 pub fn unknown_as(field: &str, e: StoreError) -> WebError {
     match e {
-        StoreError::NotFound => WebError::invalid(field, "finnes ikke."),
+        StoreError::NotFound => WebError::invalid(field, "error-unknown"),
         other => other.into(),
     }
 }
 
-/// HTML error page for browsers.
+/// HTML error page for browsers, with the navigation of whoever is
+/// logged in.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
         let page = crate::views::ErrorPage {
+            nav: crate::context::nav(),
             status: self.status().as_u16(),
             message: self.message(),
         };
@@ -243,35 +257,31 @@ impl IntoResponse for ApiError {
         let e = self.0;
         let status = e.status();
         e.log();
-        let (kind, detail) = match &e {
-            WebError::NotFound => ("not-found", "No such resource.".to_owned()),
-            WebError::Unauthenticated => (
-                "unauthenticated",
-                "Send a valid token as `Authorization: Bearer <token>`.".to_owned(),
-            ),
-            WebError::Forbidden => ("forbidden", texts::FORBIDDEN.to_owned()),
-            WebError::Csrf => ("csrf", texts::CSRF_FAILED.to_owned()),
-            WebError::Refused(m) => ("refused", (*m).to_owned()),
-            WebError::Invalid { field, message } => ("invalid", format!("{field}: {message}")),
-            WebError::Conflict { field, message } => ("conflict", format!("{field}: {message}")),
-            WebError::TooManyRequests(w) => ("too-many-requests", texts::throttled(*w)),
-            WebError::Malformed(m) => ("malformed", m.clone()),
-            WebError::TooLarge => ("too-large", texts::TOO_LARGE.to_owned()),
-            WebError::UnsupportedMediaType => (
-                "unsupported-media-type",
-                texts::UNSUPPORTED_MEDIA_TYPE.to_owned(),
-            ),
-            WebError::PreconditionRequired => (
-                "precondition-required",
-                "Send the `version` you last read, or `If-Match` with the case's `ETag`."
-                    .to_owned(),
-            ),
-            WebError::PreconditionFailed => {
-                ("precondition-failed", texts::CONFLICT_VERSION.to_owned())
-            }
-            WebError::Timeout => ("timeout", texts::REQUEST_TIMEOUT.to_owned()),
-            WebError::Unavailable(_) => ("unavailable", texts::UNAVAILABLE.to_owned()),
-            WebError::Internal(_) => ("internal", texts::INTERNAL.to_owned()),
+        let kind = match &e {
+            WebError::NotFound => "not-found",
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::Refused(_) => "refused",
+            WebError::Invalid { .. } => "invalid",
+            WebError::Conflict { .. } => "conflict",
+            WebError::TooManyRequests(_) => "too-many-requests",
+            WebError::Malformed(_) => "malformed",
+            WebError::TooLarge => "too-large",
+            WebError::UnsupportedMediaType => "unsupported-media-type",
+            WebError::PreconditionRequired => "precondition-required",
+            WebError::PreconditionFailed => "precondition-failed",
+            WebError::Timeout => "timeout",
+            WebError::Unavailable(_) => "unavailable",
+            WebError::Internal(_) => "internal",
+        };
+        // What a page would say, except where an API client needs to hear
+        // how to ask.
+        let detail = match &e {
+            WebError::NotFound => Msg::new("api-not-found").text(),
+            WebError::Unauthenticated => Msg::new("api-unauthenticated").text(),
+            WebError::PreconditionRequired => Msg::new("api-precondition-required").text(),
+            other => other.message(),
         };
         let problem = Problem {
             type_: format!("https://skranke.example/problems/{kind}"),

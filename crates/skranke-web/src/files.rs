@@ -96,7 +96,61 @@ pub async fn save(files: &dyn FileStore, bytes: &[u8]) -> std::io::Result<Stored
     })
 }
 
-/// An attachment as a download: never for the browser to render or sniff.
+/// The image types shown inline, by the bytes they begin with.
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Whether a stored type is one of the images shown inline (set only
+/// from the bytes, see `content_type_of`).
+pub fn is_previewable(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    )
+}
+
+/// The type to store for an upload: an image type only when the bytes
+/// are that image; otherwise what the client declared, if it looks like
+/// a media type and claims no image.
+pub fn content_type_of(declared: &str, bytes: &[u8]) -> String {
+    if let Some(image) = sniff_image(bytes) {
+        return image.to_owned();
+    }
+    let declared = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let plausible = declared.len() <= 100
+        && declared.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && declared
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/.+-_".contains(&c))
+        });
+    if plausible && !declared.starts_with("image/") {
+        declared
+    } else {
+        "application/octet-stream".to_owned()
+    }
+}
+
+/// An attachment for the browser: an image whose bytes were checked is
+/// shown inline with its real type; anything else is a download, never
+/// for the browser to render or sniff.
 pub async fn download(
     files: &dyn FileStore,
     a: &skranke_store::Attachment,
@@ -106,6 +160,7 @@ pub async fn download(
         .get(&a.storage_key)
         .await
         .map_err(|e| WebError::Internal(format!("reading attachment {}: {e}", a.id)))?;
+    let image = sniff_image(&bytes).filter(|t| *t == a.content_type);
     let ascii: String = a
         .filename
         .chars()
@@ -119,12 +174,20 @@ pub async fn download(
         .collect();
     let encoded =
         percent_encoding::utf8_percent_encode(&a.filename, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = if image.is_some() {
+        "inline"
+    } else {
+        "attachment"
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                image.unwrap_or("application/octet-stream").to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+                format!("{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
             ),
             (
                 header::CONTENT_SECURITY_POLICY,
@@ -160,7 +223,55 @@ pub async fn text(field: Field<'_>) -> Result<String, WebError> {
 }
 
 pub fn not_utf8(field: &str) -> WebError {
-    WebError::invalid(field, crate::texts::NOT_UTF8)
+    WebError::invalid(field, "error-not-utf8")
+}
+
+/// A file of a page's form: taken, or too big (read to its end, so the
+/// fields after it are still read, and named in the form's answer).
+pub enum FormFile {
+    None,
+    File(Upload),
+    TooBig { name: String },
+}
+
+/// Reads a file field of a page's form, without refusing the whole form
+/// for one file that is too big.
+pub async fn form_file(mut field: Field<'_>, max: usize) -> Result<FormFile, WebError> {
+    let name = field
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| disposition_filename(v.as_bytes()))
+        .map(|n| clean_filename(&n))
+        .unwrap_or_default();
+    let content_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let mut bytes = Vec::new();
+    let mut too_big = false;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if too_big || bytes.len() + chunk.len() > max {
+            too_big = true;
+            bytes = Vec::new();
+            continue;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if too_big {
+        return Ok(FormFile::TooBig { name });
+    }
+    if name.is_empty() && bytes.is_empty() {
+        return Ok(FormFile::None);
+    }
+    Ok(FormFile::File(Upload {
+        name: if name.is_empty() {
+            generated_name(&content_type)
+        } else {
+            name
+        },
+        content_type,
+        bytes,
+    }))
 }
 
 /// A file field: `None` when no file was chosen (no name and no bytes).
@@ -206,8 +317,8 @@ pub async fn store_all(
     for u in uploads {
         match save(files, &u.bytes).await {
             Ok(stored) => out.push(NewAttachment {
+                content_type: content_type_of(&u.content_type, &u.bytes),
                 filename: u.name,
-                content_type: u.content_type,
                 size: stored.size,
                 storage_key: stored.key,
                 sha256: stored.sha256,
@@ -364,6 +475,43 @@ mod tests {
             Some("a;b \"c\".txt")
         );
         assert_eq!(h(b"form-data; name=\"a\""), None);
+    }
+
+    #[test]
+    fn only_bytes_make_an_image() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(
+            content_type_of("application/octet-stream", png),
+            "image/png"
+        );
+        assert_eq!(
+            content_type_of("image/jpeg", &[0xff, 0xd8, 0xff, 0xe0]),
+            "image/jpeg"
+        );
+        assert_eq!(content_type_of("image/gif", b"GIF89a..."), "image/gif");
+        assert_eq!(content_type_of("", b"RIFF\0\0\0\0WEBPVP8 "), "image/webp");
+        // A script that says it is a picture is not one.
+        assert_eq!(
+            content_type_of("image/png", b"<svg onload=alert(1)>"),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            content_type_of("image/svg+xml", b"<svg/>"),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            content_type_of("application/pdf", b"%PDF-1.7"),
+            "application/pdf"
+        );
+        assert_eq!(
+            content_type_of("text/html; charset=utf-8", b"<p>"),
+            "text/html"
+        );
+        assert_eq!(
+            content_type_of("x\r\nSet-Cookie: a", b"x"),
+            "application/octet-stream"
+        );
+        assert!(is_previewable("image/webp") && !is_previewable("image/svg+xml"));
     }
 
     #[test]

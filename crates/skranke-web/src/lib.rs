@@ -8,9 +8,11 @@ pub mod admin;
 mod api;
 mod auth;
 mod casework;
+mod context;
 mod error;
 pub mod files;
 mod guard;
+pub mod i18n;
 mod logsafe;
 pub mod notify;
 mod pages;
@@ -32,6 +34,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::openapi;
 pub use auth::{generate_token, hash_password, hash_token, one_time_password};
+pub use pages::page_paths;
 pub use server::serve;
 
 /// Everything a handler needs; cheap to clone.
@@ -119,6 +122,8 @@ pub fn attachments_dir(config: &Config, data_dir: &std::path::Path) -> PathBuf {
 
 /// Room in a multipart body for the form fields around its attachments.
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
+/// How many attachments' worth a body with files may hold.
+pub const UPLOAD_FILES: usize = 3;
 
 /// The whole application: pages, API and static files, with the limits and
 /// security headers every response gets.
@@ -162,5 +167,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             server::limits,
         ))
+        // Outermost: every answer, refusals by the layers above included,
+        // is in the reader's language.
+        .layer(axum::middleware::from_fn(context::middleware))
         .with_state(state)
 }

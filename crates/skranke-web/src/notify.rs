@@ -3,7 +3,8 @@
 //! further implementations of the same trait.
 
 use crate::AppState;
-use crate::texts;
+use crate::i18n::{Lang, Msg};
+use crate::texts::{self, Label};
 use jiff::{SignedDuration, Timestamp};
 use skranke_store::{OutboxItem, Store, StoreError};
 use std::future::Future;
@@ -41,8 +42,11 @@ impl Delivery for InApp {
         now: Timestamp,
     ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
+            // The list renders it in its reader's language; `text` is for
+            // channels that carry words.
+            let _ = text;
             store
-                .deliver_in_app(item, text, now)
+                .deliver_in_app(item, now)
                 .await
                 .map_err(|e| e.to_string())
         })
@@ -82,6 +86,39 @@ impl Delivery for Log {
                 .map_err(|e| e.to_string())
         })
     }
+}
+
+/// The words of an escalation for channels that carry text (the log,
+/// later e-mail and SMS), in `lang`.
+pub fn escalation_text(config: &skranke_core::Config, item: &OutboxItem, lang: Lang) -> String {
+    crate::context::with_lang(lang, || {
+        let level_name = config
+            .escalation
+            .levels
+            .get((item.level - 1).max(0) as usize)
+            .map_or_else(
+                || Msg::new("level-n").arg("level", item.level).text(),
+                |l| l.name.clone(),
+            );
+        let priority = item
+            .priority
+            .parse::<skranke_core::Priority>()
+            .map_or_else(|_| item.priority.clone(), |p| p.label());
+        let key = if item.late {
+            "escalation-text-late"
+        } else {
+            "escalation-text"
+        };
+        Msg::new(key)
+            .arg("level_name", level_name)
+            .arg("number", item.number.as_str())
+            .arg("title", item.title.as_str())
+            .arg("priority", priority)
+            .arg("clock", texts::clock_label(&item.clock))
+            .arg("level", item.level)
+            .arg("at", crate::views::Local::local(&item.reached_at))
+            .text()
+    })
 }
 
 pub fn default_deliveries() -> Vec<Box<dyn Delivery>> {
@@ -136,7 +173,7 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<SweepReport,
             .claim_outbox(&state.instance, now, SignedDuration::from_secs(60), 200)
             .await?;
         for item in &items {
-            let text = texts::escalation_text(&state.config, item);
+            let text = escalation_text(&state.config, item, Lang::default());
             let result = match state
                 .deliveries
                 .iter()
@@ -201,4 +238,43 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(every).await;
         }
     })
+}
+
+/// A notification in its reader's language (the current request's).
+pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notification) -> String {
+    use skranke_core::notice::NoticeKind;
+    let msg = match n.kind {
+        NoticeKind::Assigned => match &n.actor_name {
+            Some(by) => Msg::new("notice-text-assigned-by").arg("actor", by.as_str()),
+            None => Msg::new("notice-text-assigned"),
+        },
+        NoticeKind::RequesterReplied => Msg::new("notice-text-requester_replied")
+            .arg("actor", n.actor_name.clone().unwrap_or_default()),
+        NoticeKind::Reopened => {
+            Msg::new("notice-text-reopened").arg("actor", n.actor_name.clone().unwrap_or_default())
+        }
+        NoticeKind::Escalated => {
+            let level = n.level.unwrap_or(0);
+            let level_name = config
+                .escalation
+                .levels
+                .get((level - 1).max(0) as usize)
+                .map_or_else(String::new, |l| l.name.clone());
+            let key = if n.late == Some(true) {
+                "notice-text-escalated-late"
+            } else {
+                "notice-text-escalated"
+            };
+            Msg::new(key)
+                .arg(
+                    "clock",
+                    texts::clock_label(n.clock.as_deref().unwrap_or("")),
+                )
+                .arg("level", level)
+                .arg("level_name", level_name)
+        }
+    };
+    msg.arg("number", n.case_number.as_str())
+        .arg("title", n.case_title.as_str())
+        .text()
 }

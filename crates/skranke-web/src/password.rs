@@ -17,14 +17,12 @@ pub enum PasswordProblem {
 }
 
 impl PasswordProblem {
-    pub fn message(self) -> &'static str {
+    /// The catalogue's message (about `$field`).
+    pub fn key(self) -> &'static str {
         match self {
-            Self::TooShort => "må ha minst 12 tegn.",
-            Self::TooLong => "kan ha høyst 256 tegn.",
-            Self::Guessable => {
-                "er for lett å gjette: det ligner vanlige passord, ord eller navnet ditt. \
-                 Bruk gjerne flere ord som ikke hører sammen."
-            }
+            Self::TooShort => "error-password-short",
+            Self::TooLong => "error-password-long",
+            Self::Guessable => "error-password-guessable",
         }
     }
 }

@@ -108,11 +108,20 @@ async fn connection(
     let _ = io.shutdown().await;
 }
 
-/// The largest body a request may have: uploads (messages with files)
-/// get the attachment limit, everything else the form/JSON limit.
-fn body_limit(state: &AppState, method: &Method, path: &str) -> usize {
-    if method == Method::POST && path.ends_with("/messages") {
-        state.config.cases.max_attachment_bytes + crate::MULTIPART_OVERHEAD
+/// The largest body a request may have: what may carry files (messages,
+/// new cases) gets room for a few attachments, so that a file over the
+/// per-file limit is still read and refused at its field with the rest
+/// of the form kept; everything else gets the form/JSON limit.
+fn body_limit(state: &AppState, method: &Method, path: &str, multipart: bool) -> usize {
+    let uploads = path.ends_with("/messages")
+        || matches!(path, "/portal/cases" | "/agent/phone" | "/api/v1/cases");
+    if method == Method::POST && uploads && multipart {
+        state
+            .config
+            .cases
+            .max_attachment_bytes
+            .saturating_mul(crate::UPLOAD_FILES)
+            .saturating_add(crate::MULTIPART_OVERHEAD)
     } else {
         state.config.server.max_body_bytes
     }
@@ -121,7 +130,12 @@ fn body_limit(state: &AppState, method: &Method, path: &str) -> usize {
 /// Reads the whole body within the time and size limits, before any
 /// handler sees the request.
 pub async fn limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = body_limit(&state, req.method(), req.uri().path());
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = body_limit(&state, req.method(), req.uri().path(), multipart);
     let api = req.uri().path().starts_with("/api/");
     let refuse = |e: WebError| {
         if api {

@@ -1,7 +1,9 @@
 //! Template structs: what each page shows. Askama checks the templates
-//! against these at compile time and escapes every value.
+//! against these at compile time and escapes every value. Texts come from
+//! the catalogue (`t("key")` in a template, see `i18n::Tr`).
 
 use crate::auth::CurrentUser;
+use crate::i18n::{Msg, Tr};
 use crate::texts::{self, Label};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,8 +11,8 @@ use jiff::tz::TimeZone;
 use skranke_core::config::ContactConfig;
 use skranke_core::{CaseKind, Config, Priority, Status, UserKind};
 use skranke_store::{
-    Attachment, AuditRow, Case, EscalationRow, HistoryEntry, Message, Notification, Organization,
-    Service, SlaError, SlaSettings, Team, TokenInfo, User,
+    Attachment, AuditRow, Case, EscalationRow, HistoryEntry, Message, Organization, Service,
+    SlaError, SlaSettings, Team, TokenInfo, User,
 };
 use std::sync::OnceLock;
 
@@ -20,29 +22,98 @@ pub fn set_display_zone(tz: TimeZone) {
     let _ = DISPLAY_TZ.set(tz);
 }
 
-/// Local date and time of a stored instant (epoch ms), as Norwegians write it.
+/// The time zone dates are shown in (the opening hours' zone).
+pub fn display_zone() -> TimeZone {
+    DISPLAY_TZ.get().cloned().unwrap_or(TimeZone::UTC)
+}
+
+/// A stored instant (epoch ms) as the reader writes dates.
 pub trait Local {
+    /// "02.12.2026 10:15"
     fn local(&self) -> String;
+    /// "tirsdag 2. desember kl. 10:15"
+    fn long(&self) -> String;
 }
 
 impl Local for i64 {
     fn local(&self) -> String {
-        let tz = DISPLAY_TZ.get().cloned().unwrap_or(TimeZone::UTC);
-        skranke_store::from_ms(*self)
-            .to_zoned_datetime(tz)
-            .strftime("%d.%m.%Y %H:%M")
-            .to_string()
+        texts::datetime_short(*self)
+    }
+    fn long(&self) -> String {
+        texts::datetime_long(*self)
     }
 }
 
-/// One SLA clock of a case as the queue and the case page show it.
+/// The problems of a form, each at its field: the summary at the top
+/// links to `#<prefix><field>`, the input names `e-<prefix><field>` as its
+/// description.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    pub prefix: String,
+    items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn new(prefix: impl Into<String>) -> FormErrors {
+        FormErrors {
+            prefix: prefix.into(),
+            items: Vec::new(),
+        }
+    }
+
+    /// One error, at its field.
+    pub fn of(prefix: impl Into<String>, field: &str, msg: &Msg) -> FormErrors {
+        let mut e = FormErrors::new(prefix);
+        e.add(field, msg);
+        e
+    }
+
+    pub fn add(&mut self, field: &str, msg: &Msg) {
+        if !self.has(field) {
+            self.items.push((field.to_owned(), msg.text()));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|(f, _)| f == field)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// `(element id, message)` for the summary's links.
+    pub fn links(&self) -> Vec<(String, &str)> {
+        self.items
+            .iter()
+            .map(|(f, m)| (format!("{}{f}", self.prefix), m.as_str()))
+            .collect()
+    }
+}
+
+/// One SLA clock of a case as an agent reads it at a glance.
 pub struct ClockView {
-    pub label: &'static str,
-    /// `running`, `paused`, `breached`, `met` or `met-late`.
+    pub label: String,
+    /// `running`, `paused`, `breached`, `met`, `met-late` or `none`.
     pub state: &'static str,
+    /// "2 arbeidsdager igjen", "Overskredet med 3 t", "Oppfylt …".
     pub text: String,
+    /// When it falls due, short ("" when met or paused).
     pub due: String,
     pub level: i64,
+    /// "Eskalert nivå 3", or "".
+    pub level_text: String,
 }
 
 /// Both clocks of a case at `now`: time left or overrun, counted in the
@@ -50,7 +121,7 @@ pub struct ClockView {
 pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [ClockView; 2] {
     let terms = sla.policy.terms(case.priority);
     let now_s = now.as_second();
-    let one = |label: &'static str,
+    let one = |label: String,
                cal_key,
                due: Option<i64>,
                met_at: Option<i64>,
@@ -58,31 +129,40 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
                paused: bool,
                level: i64| {
         let cal = sla.policy.calendar(cal_key);
+        let words = |secs| texts::span(cal.span(secs));
         let mut due_text = due.map(|d| d.local()).unwrap_or_default();
         let (state, text) = match (met_at, due) {
-            (Some(m), _) if breached => ("met-late", format!("Oppfylt {} (for sent)", m.local())),
-            (Some(m), _) => ("met", format!("Oppfylt {}", m.local())),
-            (None, None) => ("running", "–".to_owned()),
+            (Some(m), _) if breached => (
+                "met-late",
+                Msg::new("clock-met-late").arg("at", m.local()).text(),
+            ),
+            (Some(m), _) => ("met", Msg::new("clock-met").arg("at", m.local()).text()),
+            (None, None) => ("none", "–".to_owned()),
             (None, Some(d)) => {
                 let d = d.div_euclid(1000);
                 if paused {
-                    // The stored due assumed a resumption when it was computed; move it to now.
+                    // The stored due assumed a resumption when it was computed.
                     let from = case.sla_synced_at.map_or(now_s, |t| t.div_euclid(1000));
-                    let left = cal.open_time(from, d);
-                    due_text = format!(
-                        "{} hvis gjenopptatt nå",
-                        (cal.add(now_s, left) * 1000).local()
-                    );
-                    ("paused", format!("På pause, {} igjen", texts::span(left)))
+                    due_text = String::new();
+                    (
+                        "paused",
+                        Msg::new("clock-paused")
+                            .arg("left", words(cal.open_time(from, d)))
+                            .text(),
+                    )
                 } else if d > now_s {
                     (
                         "running",
-                        format!("{} igjen", texts::span(cal.open_time(now_s, d))),
+                        Msg::new("clock-left")
+                            .arg("left", words(cal.open_time(now_s, d)))
+                            .text(),
                     )
                 } else {
                     (
                         "breached",
-                        format!("Overskredet {}", texts::span(cal.open_time(d, now_s))),
+                        Msg::new("clock-overdue")
+                            .arg("over", words(cal.open_time(d, now_s)))
+                            .text(),
                     )
                 }
             }
@@ -93,11 +173,16 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
             text,
             due: due_text,
             level,
+            level_text: if level > 0 {
+                Msg::new("escalated-level").arg("level", level).text()
+            } else {
+                String::new()
+            },
         }
     };
     [
         one(
-            "Svartid",
+            crate::i18n::t("response-time"),
             terms.response.calendar,
             case.response_due,
             case.response_met_at,
@@ -106,7 +191,7 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
             case.response_level,
         ),
         one(
-            "Løsningstid",
+            crate::i18n::t("resolution-time"),
             terms.resolution.calendar,
             case.resolution_due,
             case.resolution_met_at,
@@ -115,6 +200,42 @@ pub fn clock_views(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) -> [Clo
             case.resolution_level,
         ),
     ]
+}
+
+/// What a requester is told about when to expect an answer and a
+/// solution, in plain words and without the desk's own terms.
+pub fn requester_deadlines(case: &Case, now: jiff::Timestamp) -> Vec<String> {
+    let mut out = Vec::new();
+    if case.status.is_finished() {
+        return out;
+    }
+    let now_ms = now.as_millisecond();
+    if case.response_met_at.is_none()
+        && let Some(due) = case.response_due
+    {
+        let key = if due > now_ms {
+            "expect-answer"
+        } else {
+            "expect-answer-late"
+        };
+        out.push(Msg::new(key).arg("when", due.long()).text());
+    }
+    let resolution = match case.status {
+        Status::WaitingCustomer => Some(Msg::new("expect-waiting-you")),
+        Status::WaitingSupplier => Some(Msg::new("expect-waiting-supplier")),
+        _ => match (case.agreed_deadline, case.resolution_due) {
+            (Some(agreed), _) => Some(Msg::new("expect-agreed").arg("when", agreed.long())),
+            (None, Some(due)) if due > now_ms => {
+                Some(Msg::new("expect-solution").arg("date", texts::date_long(due)))
+            }
+            (None, Some(due)) => {
+                Some(Msg::new("expect-solution-late").arg("date", texts::date_long(due)))
+            }
+            (None, None) => None,
+        },
+    };
+    out.extend(resolution.map(|m| m.text()));
+    out
 }
 
 /// Open time the resolution clock has spent paused, up to now.
@@ -133,10 +254,13 @@ pub fn paused_until_now(case: &Case, sla: &SlaSettings, now: jiff::Timestamp) ->
 }
 
 /// The header's view of the user.
+#[derive(Debug, Clone)]
 pub struct Nav {
     pub name: String,
     pub kind: UserKind,
     pub csrf: String,
+    /// Notifications not yet read.
+    pub unread: i64,
 }
 
 impl Nav {
@@ -145,6 +269,7 @@ impl Nav {
             name: u.user.full_name.clone(),
             kind: u.user.kind,
             csrf: u.csrf.clone(),
+            unread: u.unread,
         }
     }
     pub fn is_staff(&self) -> bool {
@@ -153,12 +278,16 @@ impl Nav {
     pub fn is_admin(&self) -> bool {
         self.kind == UserKind::Admin
     }
+    /// Customers report; pupils and guardians are helped by their school.
+    pub fn may_report(&self) -> bool {
+        self.kind.is_customer()
+    }
 }
 
 /// A priority as shown where one is chosen: label, targets and definition.
 pub struct PriorityInfo {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub response: String,
     pub resolution: String,
     pub definition: String,
@@ -172,30 +301,62 @@ pub fn priority_infos(config: &Config) -> Vec<PriorityInfo> {
             PriorityInfo {
                 key: p.key(),
                 label: p.label(),
-                response: amount_nb(pc.response),
-                resolution: amount_nb(pc.resolution),
+                response: amount(pc.response),
+                resolution: amount(pc.resolution),
                 definition: pc.definition.clone(),
             }
         })
         .collect()
 }
 
-fn amount_nb(a: skranke_core::config::Amount) -> String {
+fn amount(a: skranke_core::config::Amount) -> String {
     use skranke_core::config::Unit;
-    let (one, many) = match a.unit {
-        Unit::Seconds => ("sekund", "sekunder"),
-        Unit::Minutes => ("minutt", "min"),
-        Unit::Hours => ("time", "timer"),
-        Unit::Days => ("dag", "dager"),
+    let key = match a.unit {
+        Unit::Seconds => "amount-seconds",
+        Unit::Minutes => "amount-minutes",
+        Unit::Hours => "amount-hours",
+        Unit::Days => "amount-days",
     };
-    format!("{} {}", a.value, if a.value == 1 { one } else { many })
+    Msg::new(key).arg("count", i64::from(a.value)).text()
+}
+
+/// An attachment as a page lists it.
+pub struct AttachmentView {
+    pub id: i64,
+    pub filename: String,
+    pub size: String,
+    /// An image whose bytes were checked: shown inline.
+    pub image: bool,
+}
+
+impl AttachmentView {
+    pub fn of(a: &Attachment) -> AttachmentView {
+        AttachmentView {
+            id: a.id,
+            filename: a.filename.clone(),
+            size: texts::size(a.size),
+            image: crate::files::is_previewable(&a.content_type),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub nav: Option<Nav>,
     pub status: u16,
     pub message: String,
+}
+
+impl ErrorPage {
+    pub fn heading_key(&self) -> &'static str {
+        match self.status {
+            404 => "error-heading-404",
+            403 => "error-heading-403",
+            500..=599 => "error-heading-500",
+            _ => "error-heading",
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -204,23 +365,30 @@ pub struct LoginPage {
     pub csrf: String,
     pub username: String,
     pub error: Option<String>,
+    /// "Du er logget ut."
+    pub notice: Option<String>,
 }
 
 pub struct HoursRow {
-    pub day: &'static str,
+    pub day: String,
     pub hours: String,
+}
+
+/// A case in the requester's own list.
+pub struct PortalRow {
+    pub case: Case,
+    /// A reply from the desk the requester has not seen yet.
+    pub new_reply: bool,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "portal.html")]
 pub struct PortalPage {
     pub nav: Nav,
-    pub cases: Vec<Case>,
+    pub rows: Vec<PortalRow>,
     pub open_now: bool,
     pub hours: Vec<HoursRow>,
     pub contact: ContactConfig,
-    pub may_report: bool,
-    pub not_customer: &'static str,
 }
 
 /// The values of the new-case form, kept when it is shown again with errors.
@@ -252,9 +420,44 @@ pub struct NewCasePage {
     pub services: Vec<Service>,
     pub priorities: Vec<PriorityInfo>,
     pub values: CaseFormValues,
-    pub errors: Vec<String>,
-    pub refused: Option<&'static str>,
+    pub errors: FormErrors,
+    /// Why this person cannot report here (pupils and guardians).
+    pub refused: bool,
     pub kinds: Vec<CaseKind>,
+    pub max_attachment_bytes: usize,
+}
+
+impl NewCasePage {
+    pub fn max_attachment(&self) -> String {
+        texts::size(self.max_attachment_bytes as i64)
+    }
+}
+
+/// A message of the conversation with its files.
+pub struct MessageView {
+    pub message: Message,
+    pub attachments: Vec<AttachmentView>,
+    /// Written since the reader last looked.
+    pub new: bool,
+}
+
+/// The reply form as typed, with its problems.
+#[derive(Default)]
+pub struct ReplyForm {
+    pub body: String,
+    pub internal: bool,
+    pub errors: FormErrors,
+    /// The case is closed: ask the agent to confirm sending anyway.
+    pub ask_closed: bool,
+    /// The status the agent asked for with the reply.
+    pub status: String,
+}
+
+/// An agent's edit refused because the case changed meanwhile.
+#[derive(Default)]
+pub struct Conflict {
+    /// What changed since the form was shown, one line per change.
+    pub changes: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -262,78 +465,109 @@ pub struct NewCasePage {
 pub struct CasePage {
     pub nav: Nav,
     pub case: Case,
-    pub messages: Vec<Message>,
-    pub attachments: Vec<Attachment>,
+    pub messages: Vec<MessageView>,
+    /// Files that came with the report itself.
+    pub case_attachments: Vec<AttachmentView>,
     pub history: Vec<HistoryEntry>,
     pub agents: Vec<User>,
     pub priorities: Vec<PriorityInfo>,
     pub statuses: Vec<Status>,
+    /// Statuses a reply may set at once ("Send og sett status").
+    pub reply_statuses: Vec<Status>,
     pub may_confirm: bool,
     pub may_reopen: bool,
-    pub error: Option<String>,
-    /// The reply as typed, shown again after a refusal.
-    pub draft: String,
+    pub reply: ReplyForm,
+    /// The handling forms' problems (status, priority, handler, deadline).
+    pub edit_errors: FormErrors,
+    pub conflict: Option<Conflict>,
+    /// The reopening form as typed.
+    pub reopen_reason: String,
+    pub reopen_errors: FormErrors,
+    pub reopen_refused: Option<String>,
     /// The reply form's one-time token.
     pub form_token: String,
     /// Offer a new report that follows up this (closed) case.
     pub follow_up: bool,
-    pub max_attachment_mb: usize,
+    pub max_attachment_bytes: usize,
     pub clocks: [ClockView; 2],
+    /// The requester's view of the deadlines, in words.
+    pub expectations: Vec<String>,
     pub escalations: Vec<EscalationRow>,
     pub paused: String,
-    pub deadline_default: String,
+    /// The agreed-deadline form as typed.
+    pub deadline: String,
+    pub deadline_reason: String,
 }
 
 impl CasePage {
-    pub fn attachments_of(&self, message_id: i64) -> Vec<&Attachment> {
-        self.attachments
-            .iter()
-            .filter(|a| a.message_id == Some(message_id))
-            .collect()
+    pub fn max_attachment(&self) -> String {
+        texts::size(self.max_attachment_bytes as i64)
+    }
+
+    pub fn new_count(&self) -> usize {
+        self.messages.iter().filter(|m| m.new).count()
+    }
+
+    pub fn escalation_text(&self, e: &EscalationRow) -> String {
+        let key = if e.late {
+            "escalation-line-late"
+        } else {
+            "escalation-line"
+        };
+        Msg::new(key)
+            .arg("clock", texts::clock_label(&e.clock))
+            .arg("level", e.level)
+            .arg("at", e.reached_at.local())
+            .arg("recorded", e.recorded_at.local())
+            .text()
     }
 
     pub fn history_text(&self, h: &HistoryEntry) -> String {
-        use skranke_core::history::HistoryField as F;
-        let value = |field: Option<F>, v: &Option<String>| -> String {
-            let Some(v) = v else { return "–".into() };
-            match field {
-                Some(F::Status) => v
-                    .parse::<Status>()
-                    .map(|s| s.label().to_owned())
-                    .unwrap_or(v.clone()),
-                Some(F::Priority | F::PriorityConfirmed) => v
-                    .parse::<Priority>()
-                    .map(|s| s.label().to_owned())
-                    .unwrap_or(v.clone()),
-                Some(F::AgreedDeadline) => {
-                    v.parse::<i64>().map(|ms| ms.local()).unwrap_or(v.clone())
-                }
-                _ => v.clone(),
+        history_text(h)
+    }
+}
+
+/// One history entry as a sentence.
+pub fn history_text(h: &HistoryEntry) -> String {
+    use skranke_core::history::HistoryField as F;
+    let value = |field: Option<F>, v: &Option<String>| -> String {
+        let Some(v) = v else { return "–".into() };
+        match field {
+            Some(F::Status) => v.parse::<Status>().map_or(v.clone(), |s| s.label()),
+            Some(F::Priority | F::PriorityConfirmed) => {
+                v.parse::<Priority>().map_or(v.clone(), |s| s.label())
             }
-        };
-        let field = h.field.parse::<F>().ok();
-        let text = match field {
-            Some(F::Created) => format!("Sak {} registrert", value(None, &h.new_value)),
-            Some(F::PublicReply) => "Svar til innmelder".into(),
-            Some(F::InternalNote) => "Internt notat".into(),
-            Some(F::RequesterMessage) => "Melding fra innmelder".into(),
-            Some(F::PriorityConfirmed) => {
-                format!("Prioritet bekreftet: {}", value(field, &h.new_value))
-            }
-            _ => format!(
-                "{}: {} → {}",
-                texts::field_label(&h.field),
-                value(field, &h.old_value),
-                value(field, &h.new_value)
-            ),
-        };
-        let caused = h.from_message && field == Some(F::Status);
-        match &h.note {
-            Some(n) if caused => format!("{text} ({}; {n})", texts::ui().after_message),
-            Some(n) => format!("{text} ({n})"),
-            None if caused => format!("{text} ({})", texts::ui().after_message),
-            None => text,
+            Some(F::AgreedDeadline) => v.parse::<i64>().map_or(v.clone(), |ms| ms.local()),
+            _ => v.clone(),
         }
+    };
+    let field = h.field.parse::<F>().ok();
+    let text = match field {
+        Some(F::Created) => Msg::new("history-created").arg("number", value(None, &h.new_value)),
+        Some(F::PublicReply) => Msg::new("history-public-reply"),
+        Some(F::InternalNote) => Msg::new("history-internal-note"),
+        Some(F::RequesterMessage) => Msg::new("history-requester-message"),
+        Some(F::PriorityConfirmed) => {
+            Msg::new("history-priority-confirmed").arg("priority", value(field, &h.new_value))
+        }
+        _ => Msg::new("history-change")
+            .arg("field", texts::field_arg(&h.field))
+            .arg("old", value(field, &h.old_value))
+            .arg("new", value(field, &h.new_value)),
+    }
+    .text();
+    let caused = h.from_message && field == Some(F::Status);
+    match (&h.note, caused) {
+        (Some(n), true) => Msg::new("history-note-after-message")
+            .arg("text", text)
+            .arg("note", n.as_str())
+            .text(),
+        (Some(n), false) => Msg::new("history-note")
+            .arg("text", text)
+            .arg("note", n.as_str())
+            .text(),
+        (None, true) => Msg::new("history-after-message").arg("text", text).text(),
+        (None, false) => text,
     }
 }
 
@@ -342,11 +576,26 @@ pub struct QueueRow {
     pub clocks: [ClockView; 2],
 }
 
+/// A notification as its list shows it.
+pub struct NotificationView {
+    pub id: i64,
+    pub text: String,
+    pub case_number: String,
+    pub created_at: i64,
+    pub unread: bool,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "notifications.html")]
 pub struct NotificationsPage {
     pub nav: Nav,
-    pub items: Vec<Notification>,
+    pub items: Vec<NotificationView>,
+}
+
+impl NotificationsPage {
+    pub fn unread(&self) -> usize {
+        self.items.iter().filter(|n| n.unread).count()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -354,7 +603,7 @@ pub struct NotificationsPage {
 pub struct QueuePage {
     pub nav: Nav,
     pub queue: &'static str,
-    pub queues: Vec<(&'static str, &'static str)>,
+    pub queues: Vec<&'static str>,
     pub rows: Vec<QueueRow>,
     pub total: i64,
     pub status: String,
@@ -371,14 +620,7 @@ impl QueuePage {
     /// The query string for another page of the same listing.
     pub fn page_link(&self, page: i64) -> String {
         let enc = |s: &str| {
-            s.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
         };
         format!(
             "?queue={}&status={}&priority={}&q={}&sort={}&page={page}",
@@ -389,6 +631,10 @@ impl QueuePage {
             enc(&self.sort)
         )
     }
+
+    pub fn queue_label(&self, key: &str) -> String {
+        crate::i18n::t(&format!("queue-{key}"))
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -397,6 +643,19 @@ pub struct PhonePage {
     pub nav: Nav,
     pub q: String,
     pub results: Vec<User>,
+}
+
+/// The new-user form as typed.
+#[derive(Default)]
+pub struct UserFormValues {
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub kind: String,
+    pub org_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub team_id: Option<i64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -410,7 +669,14 @@ pub struct AdminPage {
     /// Cases the SLA engine cannot replay, set aside by the scheduler.
     pub sla_errors: Vec<SlaError>,
     pub kinds: Vec<UserKind>,
-    pub error: Option<String>,
+    /// Which form the errors belong to (`user`, `org`, `unit-<id>`, `team`,
+    /// `service`, `row`), so each shows its own.
+    pub form: String,
+    pub errors: FormErrors,
+    /// What the failed form held.
+    pub user_values: UserFormValues,
+    pub name_value: String,
+    pub domains_value: String,
     pub notice: Option<String>,
 }
 
@@ -421,9 +687,11 @@ pub struct AccountPage {
     pub tokens: Vec<TokenInfo>,
     /// A token just made (shown this once) and when it runs out (epoch ms).
     pub new_token: Option<(String, i64)>,
-    pub error: Option<String>,
-    pub notice: Option<&'static str>,
+    pub errors: FormErrors,
+    pub token_name: String,
     pub token_days: Vec<i64>,
+    pub locale: Option<String>,
+    pub languages: Vec<crate::i18n::Lang>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -432,7 +700,7 @@ pub struct PasswordPage {
     pub nav: Nav,
     /// An admin reset the password: it must be changed now.
     pub forced: bool,
-    pub error: Option<String>,
+    pub errors: FormErrors,
 }
 
 #[derive(Template, WebTemplate)]
@@ -445,9 +713,29 @@ pub struct AuditPage {
 }
 
 impl AuditPage {
-    pub fn event_label(&self, r: &AuditRow) -> &'static str {
+    pub fn event_label(&self, r: &AuditRow) -> String {
         r.event
             .parse::<skranke_core::audit::AuditEvent>()
-            .map_or("?", |e| e.label())
+            .map_or_else(|_| r.event.clone(), |e| e.label())
     }
 }
+
+/// Used by every template: the flash message the session had waiting.
+pub trait Flash {
+    fn flash(&self) -> Option<String> {
+        crate::context::flash().map(|m| m.text())
+    }
+    /// Where the language chooser returns to.
+    fn here(&self) -> String {
+        crate::context::path()
+    }
+    /// The session's CSRF token, for the forms every page has.
+    fn page_csrf(&self) -> Option<String> {
+        crate::context::nav().map(|n| n.csrf)
+    }
+    fn languages(&self) -> [crate::i18n::Lang; 2] {
+        crate::i18n::Lang::ALL
+    }
+}
+
+impl<T: Tr + ?Sized> Flash for T {}

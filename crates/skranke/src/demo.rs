@@ -303,6 +303,7 @@ pub async fn seed(store: &Store) -> Result<()> {
                     .year(),
                 now: registered,
                 idempotency: None,
+                attachments: Vec::new(),
             })
             .await?
             .case;

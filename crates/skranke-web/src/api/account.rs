@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(end_sessions))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notifications))
+        .routes(routes!(read_notification))
 }
 
 /// A person as the API shows them in full.
@@ -239,7 +240,11 @@ async fn end_sessions(
 #[derive(Serialize, ToSchema)]
 pub struct NotificationDto {
     pub id: i64,
+    /// `assigned`, `requester_replied`, `reopened` or `escalated`.
+    #[schema(value_type = super::schema::NoticeKindSchema)]
+    pub kind: skranke_core::notice::NoticeKind,
     pub case: String,
+    /// What happened, in the caller's language.
     pub text: String,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -269,9 +274,10 @@ async fn list_notifications(
         items
             .into_iter()
             .map(|n| NotificationDto {
+                text: crate::notify::notification_text(&state.config, &n),
                 id: n.id,
+                kind: n.kind,
                 case: n.case_number,
-                text: n.text,
                 created_at: rfc3339(n.created_at),
                 read_at: n.read_at.map(rfc3339),
             })
@@ -291,6 +297,27 @@ async fn read_notifications(
     state
         .store
         .mark_notifications_read(user.0.id, Timestamp::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mark one of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read",
+    params(("id" = i64, Path, description = "Notification id")),
+    responses(
+        (status = 204, description = "Read."),
+        (status = 404, description = "No such notification of yours.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn read_notification(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    staff(&user)?;
+    state
+        .store
+        .mark_notification_read(user.0.id, id, Timestamp::now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

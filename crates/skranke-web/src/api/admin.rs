@@ -68,7 +68,15 @@ async fn list_users(
         Some(t) if (2..=100).contains(&t.chars().count()) => {
             state.store.search_users(t, 25).await?
         }
-        Some(_) => return Err(WebError::invalid("q", "must be 2 to 100 characters").into()),
+        Some(_) => {
+            return Err(WebError::invalid_msg(
+                "q",
+                crate::texts::about("q", "error-length-range")
+                    .arg("min", 2)
+                    .arg("max", 100),
+            )
+            .into());
+        }
         None if user.0.kind == UserKind::Admin => state.store.list_users().await?,
         // Agents search; only admins may list everyone.
         None => return Err(WebError::Forbidden.into()),
@@ -479,7 +487,7 @@ async fn audit_log(
     let Query(q) = query.map_err(super::cases::query_error)?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(WebError::invalid("limit", "must be 1 to 500").into());
+        return Err(super::range("limit", 1, 500).into());
     }
     let rows = state.store.audit_log(q.before, limit).await?;
     Ok(Json(

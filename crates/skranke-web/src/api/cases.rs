@@ -5,13 +5,14 @@
 use super::schema::{
     ChannelSchema, KindSchema, Line, MessageKindSchema, PrioritySchema, StatusSchema, Text,
 };
-use super::{ApiJson, ApiPath, Person, rfc3339};
+use super::{ApiJson, ApiPath, Person, range, rfc3339, unknown_value};
 use crate::AppState;
 use crate::access::{readable_attachment, readable_case};
 use crate::auth::ApiUser;
 use crate::casework;
 use crate::error::{ApiError, WebError, unknown_as};
 use crate::files;
+use crate::i18n::Msg;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
@@ -244,9 +245,13 @@ fn idempotency(
     let Some(v) = headers.get(IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
-    let key = v
-        .to_str()
-        .map_err(|_| WebError::invalid(IDEMPOTENCY_KEY, "must be visible ASCII"))?;
+    let key = v.to_str().map_err(|_| {
+        WebError::invalid_msg(
+            IDEMPOTENCY_KEY,
+            crate::texts::about(IDEMPOTENCY_KEY, "error-idempotency-key")
+                .arg("max", casework::IDEMPOTENCY_KEY_MAX),
+        )
+    })?;
     casework::idempotency_key(IDEMPOTENCY_KEY, user.0.id, key, request).map(Some)
 }
 
@@ -263,12 +268,100 @@ fn replayed(mut res: Response, replayed: bool) -> Response {
     res
 }
 
-/// Register a case.
+/// A new case with the report's files: a schema only (the handler reads
+/// the parts one by one).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct NewCaseUpload {
+    /// The case, as JSON.
+    case: NewCaseRequest,
+    /// Files (none, one or more).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, format = Binary)]
+    attachment: Vec<Vec<u8>>,
+}
+
+/// A new case in JSON, or in a multipart form with its files.
+struct CaseSubmission {
+    request: NewCaseRequest,
+    /// The request as its idempotency fingerprint sees it.
+    raw: Vec<u8>,
+    files: Vec<files::Upload>,
+}
+
+impl FromRequest<AppState> for CaseSubmission {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let ApiJson(request) = ApiJson::<NewCaseRequest>::from_request(req, state).await?;
+            let raw = serde_json::to_vec(&request).unwrap_or_default();
+            return Ok(CaseSubmission {
+                request,
+                raw,
+                files: Vec::new(),
+            });
+        }
+        let mut mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| WebError::Malformed(e.body_text()))?;
+        let mut request = None;
+        let mut files = Vec::new();
+        let max = state.config.cases.max_attachment_bytes;
+        while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
+            match field.name().unwrap_or("") {
+                "case" => {
+                    let text = files::text(field).await?;
+                    let r: NewCaseRequest = serde_json::from_str(&text).map_err(|e| {
+                        WebError::invalid_msg(
+                            "case",
+                            Msg::new("error-malformed").arg("detail", e.to_string()),
+                        )
+                    })?;
+                    request = Some(r);
+                }
+                "attachment" => {
+                    if let Some(u) = files::upload(field, max).await? {
+                        files.push(u);
+                    }
+                }
+                other => {
+                    return Err(WebError::invalid_msg(
+                        other,
+                        Msg::new("error-unknown-field").arg("field", other),
+                    )
+                    .into());
+                }
+            }
+        }
+        let request = request.ok_or_else(|| WebError::invalid("case", "error-required"))?;
+        let mut raw = serde_json::to_vec(&request).unwrap_or_default();
+        for f in &files {
+            raw.extend_from_slice(&Sha256::digest(&f.bytes));
+        }
+        Ok(CaseSubmission {
+            request,
+            raw,
+            files,
+        })
+    }
+}
+
+/// Register a case, with the report's files if it comes as multipart.
 ///
 /// Answers 201 with the case, including its number and handler. Sent again
 /// with the same `Idempotency-Key` (by the same user, within 24 hours), it
 /// answers with the case the first request registered and stores nothing.
-#[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseRequest,
+#[utoipa::path(post, path = "/api/v1/cases",
+    request_body(content(
+        (NewCaseRequest = "application/json"),
+        (NewCaseUpload = "multipart/form-data"),
+    )),
     params(
         ("Idempotency-Key" = Option<String>, Header, max_length = 255,
             description = "Makes a retry safe: the same key again answers with the first result"),
@@ -282,10 +375,10 @@ async fn create_case(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<NewCaseRequest>,
+    upload: CaseSubmission,
 ) -> Result<Response, ApiError> {
-    let body = serde_json::to_vec(&req).unwrap_or_default();
-    let idem = idempotency(&headers, &user, &[b"POST /api/v1/cases", &body])?;
+    let req = upload.request;
+    let idem = idempotency(&headers, &user, &[b"POST /api/v1/cases", &upload.raw])?;
     let actor = user.actor();
     let requester = match &req.requester {
         Some(username) if actor.kind.is_staff() => state
@@ -294,9 +387,7 @@ async fn create_case(
             .await
             .map_err(|e| unknown_as("requester", e))?,
         Some(_) => {
-            return Err(
-                WebError::invalid("requester", "only agents register cases for others").into(),
-            );
+            return Err(WebError::invalid("requester", "error-register-for-others").into());
         }
         None => user.0.clone(),
     };
@@ -308,7 +399,7 @@ async fn create_case(
         Some(n) => Some(
             readable_case(&state, requester_actor(&requester), n)
                 .await
-                .map_err(|_| WebError::invalid("follows", "is not a case of the requester"))?
+                .map_err(|_| WebError::invalid("follows", "error-follows-not-theirs"))?
                 .id,
         ),
         None => None,
@@ -327,7 +418,8 @@ async fn create_case(
     }
     .validate()
     .map_err(|errors| casework::validation_error(&errors))?;
-    let r = casework::register(&state, &user.0, &requester, input, idem).await?;
+    let attachments = files::store_all(state.files.as_ref(), upload.files).await?;
+    let r = casework::register(&state, &user.0, &requester, input, attachments, idem).await?;
     Ok(replayed(
         case_response(StatusCode::CREATED, r.case),
         r.replayed,
@@ -385,10 +477,10 @@ pub fn query_error(e: QueryRejection) -> WebError {
         .unwrap_or("query")
         .trim()
         .to_owned();
-    WebError::Invalid {
-        field,
-        message: text,
-    }
+    WebError::invalid_msg(
+        &field,
+        crate::i18n::Msg::new("error-malformed").arg("detail", text),
+    )
 }
 
 /// List cases: a requester's own, or any for agents, with filters and paging.
@@ -411,19 +503,23 @@ async fn list_cases(
         Some("team") => Some(Queue::Team(user.0.team_id.unwrap_or(-1))),
         Some("open") => Some(Queue::AllOpen),
         Some(other) => {
-            return Err(WebError::invalid("queue", format!("unknown value `{other}`")).into());
+            return Err(unknown_value("queue", other).into());
         }
     };
     let per_page = q.per_page.unwrap_or(50);
     if !(1..=200).contains(&per_page) {
-        return Err(WebError::invalid("per_page", "must be 1 to 200").into());
+        return Err(range("per_page", 1, 200).into());
     }
     let page = q.page.unwrap_or(1);
     if !(1..=PAGE_MAX).contains(&page) {
-        return Err(WebError::invalid("page", format!("must be 1 to {PAGE_MAX}")).into());
+        return Err(range("page", 1, PAGE_MAX).into());
     }
     if q.q.as_deref().is_some_and(|t| t.chars().count() > Q_MAX) {
-        return Err(WebError::invalid("q", format!("must be at most {Q_MAX} characters")).into());
+        return Err(WebError::invalid_msg(
+            "q",
+            crate::texts::validation_msg("q", skranke_core::case::ValidationCode::TooLong(Q_MAX)),
+        )
+        .into());
     }
     let sort = match q.sort.as_deref() {
         None | Some("newest") => CaseSort::Newest,
@@ -432,7 +528,7 @@ async fn list_cases(
         Some("priority") => CaseSort::Priority,
         Some("updated") => CaseSort::Updated,
         Some(other) => {
-            return Err(WebError::invalid("sort", format!("unknown value `{other}`")).into());
+            return Err(unknown_value("sort", other).into());
         }
     };
     let filter = CaseFilter {
@@ -505,7 +601,7 @@ fn based_on(headers: &HeaderMap, body: Option<i64>) -> Result<BasedOn, WebError>
             .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|s| s.parse().ok())
             .map(BasedOn::Version)
-            .ok_or_else(|| WebError::invalid("If-Match", "must be the ETag of the case")),
+            .ok_or_else(|| WebError::invalid("If-Match", "error-if-match")),
         None => Ok(body.map_or(BasedOn::Unknown, BasedOn::Version)),
     }
 }
@@ -552,11 +648,11 @@ async fn update_case(
         (Some(d), reason) => {
             let at = d
                 .parse::<jiff::Timestamp>()
-                .map_err(|_| WebError::invalid("agreed_deadline", "must be an RFC 3339 instant"))?;
+                .map_err(|_| WebError::invalid("agreed_deadline", "error-rfc3339"))?;
             Some((at, reason.as_ref().map(|r| r.0.clone()).unwrap_or_default()))
         }
         (None, Some(_)) => {
-            return Err(WebError::invalid("agreed_deadline", "is required with a reason").into());
+            return Err(WebError::invalid("agreed_deadline", "error-deadline-with-reason").into());
         }
         (None, None) => None,
     };
@@ -589,6 +685,10 @@ pub struct MessageRequest {
     #[serde(default)]
     #[schema(value_type = Option<StatusSchema>)]
     pub status: Option<Status>,
+    /// Agents: send a public reply to a closed case anyway (it stays
+    /// closed). Without it such a reply is refused with 409.
+    #[serde(default)]
+    pub confirm_closed: bool,
 }
 
 /// The same as `MessageRequest`, with files: a schema only (the handler
@@ -607,6 +707,9 @@ pub struct MessageUpload {
     #[serde(default)]
     #[schema(value_type = StatusSchema)]
     status: String,
+    /// Agents: send a public reply to a closed case anyway.
+    #[serde(default)]
+    confirm_closed: bool,
     /// Files (none, one or more).
     #[serde(default)]
     #[schema(value_type = Vec<String>, format = Binary)]
@@ -706,30 +809,29 @@ impl FromRequest<AppState> for MessageInput {
             body: Text(String::new()),
             internal: false,
             status: None,
+            confirm_closed: false,
         };
         let mut files = Vec::new();
         let max = state.config.cases.max_attachment_bytes;
         while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
             match field.name().unwrap_or("") {
                 "body" => request.body = Text(files::text(field).await?),
-                "internal" => {
-                    request.internal = match files::text(field).await?.as_str() {
+                name @ ("internal" | "confirm_closed") => {
+                    let name = name.to_owned();
+                    let v = match files::text(field).await?.as_str() {
                         "on" | "true" => true,
                         "off" | "false" | "" => false,
-                        other => {
-                            return Err(WebError::invalid(
-                                "internal",
-                                format!("`{other}` is neither true nor false"),
-                            )
-                            .into());
-                        }
+                        _ => return Err(WebError::invalid(&name, "error-not-boolean").into()),
+                    };
+                    if name == "internal" {
+                        request.internal = v;
+                    } else {
+                        request.confirm_closed = v;
                     }
                 }
                 "status" => {
                     let s = files::text(field).await?;
-                    request.status = Some(s.parse().map_err(|_| {
-                        WebError::invalid("status", format!("unknown value `{s}`"))
-                    })?);
+                    request.status = Some(s.parse().map_err(|_| unknown_value("status", &s))?);
                 }
                 "attachment" => {
                     if let Some(u) = files::upload(field, max).await? {
@@ -737,7 +839,11 @@ impl FromRequest<AppState> for MessageInput {
                     }
                 }
                 other => {
-                    return Err(WebError::invalid(other, "is not a known field").into());
+                    return Err(WebError::invalid_msg(
+                        other,
+                        Msg::new("error-unknown-field").arg("field", other),
+                    )
+                    .into());
                 }
             }
         }
@@ -788,6 +894,7 @@ async fn add_message(
         r.body.0.as_bytes(),
         if r.internal { b"internal" } else { b"public" },
         r.status.map_or("", |s| s.key()).as_bytes(),
+        if r.confirm_closed { b"confirm" } else { b"" },
     ];
     request.extend(digests.iter().map(|d| d.as_slice()));
     let idem = idempotency(&headers, &user, &request)?;
@@ -797,6 +904,7 @@ async fn add_message(
         body: r.body.0,
         attachments: attachments.len(),
         status: r.status,
+        confirm_closed: r.confirm_closed,
     });
     let changed = casework::apply(
         &state,
@@ -906,9 +1014,18 @@ async fn confirm_case(
     transition(&state, &user, &number, Change::Confirm).await
 }
 
-/// The requester reopens a resolved or closed case inside the reopen window.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenRequest {
+    /// Why the case is not solved after all; it goes into the history.
+    pub reason: Line<500>,
+}
+
+/// The requester reopens a resolved or closed case inside the reopen
+/// window, saying why.
 #[utoipa::path(post, path = "/api/v1/cases/{number}/reopen",
     params(("number" = String, Path, description = "Case number")),
+    request_body = ReopenRequest,
     responses(
         (status = 200, description = "The case, in progress again.", body = CaseDto),
         (status = 404, description = "No such case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -919,8 +1036,10 @@ async fn reopen_case(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(number): ApiPath<String>,
+    ApiJson(r): ApiJson<ReopenRequest>,
 ) -> Result<Response, ApiError> {
-    transition(&state, &user, &number, Change::Reopen).await
+    let change = Change::Reopen { reason: r.reason.0 };
+    transition(&state, &user, &number, change).await
 }
 
 async fn transition(

@@ -114,10 +114,10 @@ fn json_error(e: JsonRejection) -> WebError {
                 .filter(|p| !p.contains(' '))
         })
         .unwrap_or_else(|| "body".to_owned());
-    WebError::Invalid {
-        field,
-        message: detail,
-    }
+    WebError::invalid_msg(
+        &field,
+        crate::i18n::Msg::new("error-malformed").arg("detail", detail),
+    )
 }
 
 /// A person as the API shows them.
@@ -129,4 +129,21 @@ pub struct Person {
 
 fn rfc3339(ms: i64) -> String {
     skranke_store::from_ms(ms).to_string()
+}
+
+/// "`value` is not one this field takes".
+pub(crate) fn unknown_value(field: &str, value: &str) -> WebError {
+    WebError::invalid_msg(
+        field,
+        crate::texts::about(field, "error-unknown-value").arg("value", value),
+    )
+}
+
+pub(crate) fn range(field: &str, min: i64, max: i64) -> WebError {
+    WebError::invalid_msg(
+        field,
+        crate::texts::about(field, "error-range")
+            .arg("min", min)
+            .arg("max", max),
+    )
 }

@@ -59,6 +59,13 @@ key_schema!(
 );
 
 key_schema!(
+    NoticeKindSchema,
+    "NoticeKind",
+    skranke_core::notice::NoticeKind,
+    "What a notification is about: a case given to you, the requester's reply, a reopening, an escalation."
+);
+
+key_schema!(
     UserKindSchema,
     "UserKind",
     skranke_core::UserKind,

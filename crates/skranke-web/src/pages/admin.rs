@@ -1,9 +1,12 @@
+//! The admin page and its forms, and the security log.
+
 use super::{Form, PagePath, opt_id};
 use crate::AppState;
 use crate::admin::{self, Named};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::WebError;
-use crate::views::{AdminPage, AuditPage, Nav};
+use crate::i18n::Msg;
+use crate::views::{AdminPage, AuditPage, FormErrors, Nav, UserFormValues};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,12 +14,19 @@ use serde::Deserialize;
 use skranke_core::UserKind;
 use skranke_core::audit::AuditEvent;
 
-async fn render(
-    state: &AppState,
-    user: &CurrentUser,
-    error: Option<String>,
+/// A form of the admin page shown again: which one, its problems and
+/// what it held.
+#[derive(Default)]
+struct Again {
+    form: String,
+    errors: FormErrors,
+    user: UserFormValues,
+    name: String,
+    domains: String,
     notice: Option<String>,
-) -> Result<Response, WebError> {
+}
+
+async fn render(state: &AppState, user: &CurrentUser, again: Again) -> Result<Response, WebError> {
     let (users, orgs, teams, services, sla_errors) = tokio::try_join!(
         state.store.list_users(),
         state.store.list_orgs(),
@@ -24,10 +34,10 @@ async fn render(
         state.store.list_services(),
         state.store.sla_errors(100)
     )?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
+    let status = if again.errors.is_empty() {
         StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = AdminPage {
         nav: Nav::of(user),
@@ -37,27 +47,41 @@ async fn render(
         services,
         sla_errors,
         kinds: UserKind::ALL.to_vec(),
-        error,
-        notice,
+        form: again.form,
+        errors: again.errors,
+        user_values: again.user,
+        name_value: again.name,
+        domains_value: again.domains,
+        notice: again.notice,
     };
     Ok((status, page).into_response())
 }
 
 pub async fn page(State(state): State<AppState>, Admin(user): Admin) -> Result<Response, WebError> {
-    render(&state, &user, None, None).await
+    render(&state, &user, Again::default()).await
 }
 
-/// Runs an admin action: bad input and conflicts are shown on the admin
-/// page; success goes back to it.
+/// Runs an admin action: success says so on the admin page; bad input
+/// and conflicts show the form again at its field, as typed.
 async fn act(
     state: &AppState,
     user: &CurrentUser,
-    result: Result<(), WebError>,
+    result: Result<Msg, WebError>,
+    mut again: Again,
 ) -> Result<Response, WebError> {
     match result {
-        Ok(()) => Ok(Redirect::to("/admin").into_response()),
+        Ok(done) => {
+            user.confirm(state, done).await;
+            Ok(Redirect::to("/admin").into_response())
+        }
         Err(e @ (WebError::Invalid { .. } | WebError::Conflict { .. })) => {
-            render(state, user, Some(e.message()), None).await
+            // A row's change has no field of its own: the table is the place.
+            let field = match again.form.as_str() {
+                "row" => "users".to_owned(),
+                _ => e.field_name().unwrap_or("name").to_owned(),
+            };
+            again.errors.add(&field, &e.msg());
+            render(state, user, again).await
         }
         Err(e) => Err(e),
     }
@@ -93,6 +117,21 @@ pub async fn create_user(
     Form(f): Form<UserForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    let again = Again {
+        form: "user".into(),
+        errors: FormErrors::new("u-"),
+        user: UserFormValues {
+            username: f.username.clone(),
+            full_name: f.full_name.clone(),
+            email: f.email.clone(),
+            phone: f.phone.clone(),
+            kind: f.kind.clone(),
+            org_id: f.org_id.trim().parse().ok(),
+            unit_id: f.unit_id.trim().parse().ok(),
+            team_id: f.team_id.trim().parse().ok(),
+        },
+        ..Again::default()
+    };
     let result = async {
         let r = admin::UserRequest {
             username: f.username,
@@ -105,11 +144,12 @@ pub async fn create_user(
             team_id: opt_id("team_id", &f.team_id)?,
             password: f.password,
         };
+        let username = r.username.trim().to_owned();
         admin::create_user(&state, r, user.audit(AuditEvent::UserCreated)).await?;
-        Ok(())
+        Ok(Msg::new("flash-user-created").arg("username", username))
     }
     .await;
-    act(&state, &user, result).await
+    act(&state, &user, result, again).await
 }
 
 #[derive(Deserialize)]
@@ -120,6 +160,15 @@ pub struct ActiveForm {
     active: String,
 }
 
+/// A change to one row of the users table: its errors show at the top.
+fn row_again() -> Again {
+    Again {
+        form: "row".into(),
+        errors: FormErrors::new(""),
+        ..Again::default()
+    }
+}
+
 pub async fn set_active(
     State(state): State<AppState>,
     Admin(user): Admin,
@@ -128,15 +177,25 @@ pub async fn set_active(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let active = f.active == "true";
-    let result = admin::set_active(
-        &state,
-        user.user.id,
-        id,
-        active,
-        user.audit(AuditEvent::UserActivated),
-    )
+    let result = async {
+        let target = state.store.user(id).await?;
+        admin::set_active(
+            &state,
+            user.user.id,
+            id,
+            active,
+            user.audit(AuditEvent::UserActivated),
+        )
+        .await?;
+        let key = if active {
+            "flash-user-activated"
+        } else {
+            "flash-user-deactivated"
+        };
+        Ok(Msg::new(key).arg("username", target.username))
+    }
     .await;
-    act(&state, &user, result).await
+    act(&state, &user, result, row_again()).await
 }
 
 #[derive(Deserialize)]
@@ -155,11 +214,13 @@ pub async fn set_team(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let result = async {
+        let target = state.store.user(id).await?;
         let team = opt_id("team_id", &f.team_id)?;
-        admin::set_team(&state, id, team, user.audit(AuditEvent::UserTeamChanged)).await
+        admin::set_team(&state, id, team, user.audit(AuditEvent::UserTeamChanged)).await?;
+        Ok(Msg::new("flash-team-set").arg("username", target.username))
     }
     .await;
-    act(&state, &user, result).await
+    act(&state, &user, result, row_again()).await
 }
 
 #[derive(Deserialize)]
@@ -168,7 +229,8 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-/// Sets a one-time password and shows it, this once.
+/// Sets a one-time password and shows it, this once (on this answer,
+/// not a redirect).
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(user): Admin,
@@ -178,12 +240,15 @@ pub async fn reset_password(
     user.check_csrf(&f.csrf)?;
     let target = state.store.user(id).await?;
     let password = admin::reset_password(&state, id, user.audit(AuditEvent::PasswordReset)).await?;
-    let ui = crate::texts::ui();
-    let notice = format!(
-        "{} {}: {password}. {}",
-        ui.one_time_password_for, target.username, ui.one_time_password_hint
-    );
-    render(&state, &user, None, Some(notice)).await
+    let notice = Msg::new("one-time-password")
+        .arg("username", target.username)
+        .arg("password", password)
+        .text();
+    let again = Again {
+        notice: Some(notice),
+        ..Again::default()
+    };
+    render(&state, &user, again).await
 }
 
 #[derive(Deserialize)]
@@ -196,12 +261,23 @@ pub struct NameForm {
     domains: String,
 }
 
+fn name_again(form: String, prefix: String, f: &NameForm) -> Again {
+    Again {
+        form,
+        errors: FormErrors::new(prefix),
+        name: f.name.clone(),
+        domains: f.domains.clone(),
+        ..Again::default()
+    }
+}
+
 pub async fn create_org(
     State(state): State<AppState>,
     Admin(user): Admin,
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    let again = name_again("org".into(), "org-".into(), &f);
     let result = async {
         let domains = admin::parse_domains(&f.domains)?;
         admin::create_org(
@@ -211,10 +287,10 @@ pub async fn create_org(
             user.audit(AuditEvent::OrganizationCreated),
         )
         .await?;
-        Ok(())
+        Ok(Msg::new("flash-created").arg("name", f.name.trim()))
     }
     .await;
-    act(&state, &user, result).await
+    act(&state, &user, result, again).await
 }
 
 pub async fn create_unit(
@@ -224,10 +300,11 @@ pub async fn create_unit(
     Form(f): Form<NameForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    let again = name_again(format!("unit-{org_id}"), format!("unit-{org_id}-"), &f);
     let result = admin::create_unit(&state, org_id, &f.name, user.audit(AuditEvent::UnitCreated))
         .await
-        .map(|_| ());
-    act(&state, &user, result).await
+        .map(|_| Msg::new("flash-created").arg("name", f.name.trim()));
+    act(&state, &user, result, again).await
 }
 
 pub async fn create_team(
@@ -253,10 +330,15 @@ async fn create_named(
     what: Named,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    let (form, prefix) = match what {
+        Named::Team => ("team", "team-"),
+        Named::Service => ("service", "service-"),
+    };
+    let again = name_again(form.into(), prefix.into(), f);
     let result = admin::create_named(state, what, &f.name, user.audit(AuditEvent::TeamCreated))
         .await
-        .map(|_| ());
-    act(state, user, result).await
+        .map(|_| Msg::new("flash-created").arg("name", f.name.trim()));
+    act(state, user, result, again).await
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,12 @@
-use super::portal::{CaseForm, new_case_page, submit};
+use super::portal::{CaseUpload, new_case_page, submit};
 use super::{Form, PagePath};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::WebError;
+use crate::i18n::Msg;
 use crate::views::{
-    CaseFormValues, Nav, NotificationsPage, PhonePage, QueuePage, QueueRow, clock_views,
+    CaseFormValues, FormErrors, Nav, NotificationView, NotificationsPage, PhonePage, QueuePage,
+    QueueRow, clock_views,
 };
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -73,13 +75,7 @@ pub async fn queue(
     Ok(QueuePage {
         nav: Nav::of(&user),
         queue: key,
-        queues: vec![
-            ("mine", "Mine saker"),
-            ("unassigned", "Ikke tildelt"),
-            ("team", "Mitt team"),
-            ("open", "Alle åpne"),
-            ("all", "Alle"),
-        ],
+        queues: vec!["mine", "unassigned", "team", "open", "all"],
         rows,
         total,
         status: filter
@@ -143,7 +139,7 @@ pub async fn phone_form(
         ..CaseFormValues::default()
     };
     let refused = !caller.kind.is_customer();
-    let page = new_case_page(&state, &user, Some(caller), values, Vec::new()).await?;
+    let page = new_case_page(&state, &user, Some(caller), values, FormErrors::new("")).await?;
     let status = if refused {
         axum::http::StatusCode::FORBIDDEN
     } else {
@@ -156,26 +152,40 @@ pub async fn phone_form(
 pub async fn phone_create(
     State(state): State<AppState>,
     Staff(user): Staff,
-    Form(f): Form<CaseForm>,
+    upload: CaseUpload,
 ) -> Result<Response, WebError> {
+    let f = &upload.form;
     user.check_csrf(&f.csrf)?;
     let requester_id = super::opt_id("requester", &f.requester_id)?
-        .ok_or_else(|| WebError::invalid("requester", "må velges."))?;
+        .ok_or_else(|| WebError::invalid("requester", "error-must-choose"))?;
     let caller = state
         .store
         .user(requester_id)
         .await
         .map_err(|e| crate::error::unknown_as("requester", e))?;
     crate::casework::refuse_non_customer(&caller)?;
-    submit(&state, &user, &caller, &f, Channel::Phone).await
+    submit(&state, &user, &caller, upload, Channel::Phone).await
 }
 
 pub async fn notifications(
     State(state): State<AppState>,
     Staff(user): Staff,
 ) -> Result<NotificationsPage, WebError> {
+    let items = state
+        .store
+        .notifications(user.user.id, 200)
+        .await?
+        .into_iter()
+        .map(|n| NotificationView {
+            text: crate::notify::notification_text(&state.config, &n),
+            id: n.id,
+            case_number: n.case_number,
+            created_at: n.created_at,
+            unread: n.read_at.is_none(),
+        })
+        .collect();
     Ok(NotificationsPage {
-        items: state.store.notifications(user.user.id, 200).await?,
+        items,
         nav: Nav::of(&user),
     })
 }
@@ -196,5 +206,21 @@ pub async fn notifications_read(
         .store
         .mark_notifications_read(user.user.id, jiff::Timestamp::now())
         .await?;
+    user.confirm(&state, Msg::new("flash-all-read")).await;
+    Ok(axum::response::Redirect::to("/agent/notifications"))
+}
+
+pub async fn notification_read(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<axum::response::Redirect, WebError> {
+    user.check_csrf(&f.csrf)?;
+    state
+        .store
+        .mark_notification_read(user.user.id, id, jiff::Timestamp::now())
+        .await?;
+    user.confirm(&state, Msg::new("flash-read")).await;
     Ok(axum::response::Redirect::to("/agent/notifications"))
 }

@@ -6,26 +6,35 @@ use crate::AppState;
 use crate::account;
 use crate::auth::{self, Client, CurrentUser};
 use crate::error::WebError;
-use crate::texts;
-use crate::views::{AccountPage, LoginPage, Nav, PasswordPage};
-use axum::extract::State;
+use crate::i18n::{Lang, Msg};
+use crate::views::{AccountPage, FormErrors, LoginPage, Nav, PasswordPage};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 use skranke_core::audit::AuditEvent;
 
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    /// Set after logging out: say so.
+    #[serde(default)]
+    out: Option<String>,
+}
+
 /// The login form, its CSRF token held by a server-side pre-session.
 pub async fn form(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
 ) -> Result<Response, WebError> {
     let (cookie, csrf) = auth::login_form(&state, &headers, &client).await?;
     let page = LoginPage {
         csrf,
         username: String::new(),
         error: None,
+        notice: q.out.map(|_| Msg::new("flash-logged-out").text()),
     };
     Ok(match cookie {
         Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
@@ -75,14 +84,11 @@ pub async fn submit(
                 .into_response())
         }
         Err(e @ (WebError::Invalid { .. } | WebError::TooManyRequests(_))) => {
-            let msg = match &e {
-                WebError::Invalid { message, .. } => message.clone(),
-                other => other.message(),
-            };
             let page = LoginPage {
                 csrf: f.csrf,
                 username,
-                error: Some(msg),
+                error: Some(e.message()),
+                notice: None,
             };
             let mut res = (e.status(), page).into_response();
             e.headers(&mut res);
@@ -104,9 +110,63 @@ fn to_login(client: &Client) -> Response {
             header::SET_COOKIE,
             auth::set_cookie(auth::session_cookie_name(client.https), "", 0, client.https),
         )],
-        Redirect::to("/login"),
+        Redirect::to("/login?out=1"),
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    /// The page to return to.
+    #[serde(default)]
+    back: String,
+}
+
+/// Chooses the interface language: kept with the account when someone is
+/// logged in, and in a cookie for the login page.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    client: Client,
+    user: Option<CurrentUser>,
+    Form(f): Form<LanguageForm>,
+) -> Result<Response, WebError> {
+    // `auto`: follow the browser again.
+    let lang = match f.lang.as_str() {
+        "auto" => None,
+        l => Some(
+            Lang::parse(l).ok_or_else(|| WebError::invalid("locale", "error-invalid-choice"))?,
+        ),
+    };
+    if let Some(user) = &user {
+        user.check_csrf(&f.csrf)?;
+        state
+            .store
+            .set_locale(user.user.id, lang.map(Lang::code))
+            .await?;
+        user.confirm(&state, Msg::new("flash-language")).await;
+    }
+    let back = safe_back(&f.back);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age={}; SameSite=Lax{}",
+        crate::context::LANG_COOKIE,
+        lang.map_or("", Lang::code),
+        if lang.is_some() { 31_536_000 } else { 0 },
+        if client.https { "; Secure" } else { "" }
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(back)).into_response())
+}
+
+/// A path of our own to return to; anything else is the front page.
+fn safe_back(back: &str) -> &str {
+    let ok = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains(['\\', '\r', '\n'])
+        && !back.starts_with("/logout");
+    if ok { back } else { "/" }
 }
 
 pub async fn logout(
@@ -148,16 +208,18 @@ async fn account_page(
     state: &AppState,
     user: &CurrentUser,
     new_token: Option<(String, i64)>,
-    error: Option<String>,
-    notice: Option<&'static str>,
+    errors: FormErrors,
+    token_name: String,
 ) -> Result<AccountPage, WebError> {
     Ok(AccountPage {
         tokens: state.store.list_api_tokens(user.user.id).await?,
         nav: Nav::of(user),
         new_token,
-        error,
-        notice,
+        errors,
+        token_name,
         token_days: account::TOKEN_DAYS.to_vec(),
+        locale: user.user.locale.clone(),
+        languages: Lang::ALL.to_vec(),
     })
 }
 
@@ -165,7 +227,14 @@ pub async fn account(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<AccountPage, WebError> {
-    account_page(&state, &user, None, None, None).await
+    account_page(
+        &state,
+        &user,
+        None,
+        FormErrors::new("token-"),
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -187,7 +256,7 @@ pub async fn create_token(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let request = account::TokenRequest {
-        name: f.name,
+        name: f.name.clone(),
         write: f.write.is_some(),
         days: f.days.trim().parse().unwrap_or(account::TOKEN_DAYS[0]),
     };
@@ -198,15 +267,30 @@ pub async fn create_token(
         user.audit(AuditEvent::TokenCreated),
     )
     .await;
+    // The new secret is shown on this answer, once: no redirect.
     let (status, page) = match created {
         Ok((token, expires, _)) => (
             StatusCode::OK,
-            account_page(&state, &user, Some((token, expires)), None, None).await?,
+            account_page(
+                &state,
+                &user,
+                Some((token, expires)),
+                FormErrors::new("token-"),
+                String::new(),
+            )
+            .await?,
         ),
-        Err(e @ WebError::Invalid { .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            account_page(&state, &user, None, Some(e.message()), None).await?,
-        ),
+        Err(e @ WebError::Invalid { .. }) => {
+            let field = match e.field_name() {
+                Some("expires_in_days") => "days",
+                _ => "name",
+            };
+            let errors = FormErrors::of("token-", field, &e.msg());
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                account_page(&state, &user, None, errors, f.name).await?,
+            )
+        }
         Err(e) => return Err(e),
     };
     Ok((status, page).into_response())
@@ -228,18 +312,15 @@ pub async fn delete_token(
             Timestamp::now(),
         )
         .await?;
-    Ok(
-        account_page(&state, &user, None, None, Some(texts::TOKEN_DELETED))
-            .await?
-            .into_response(),
-    )
+    user.confirm(&state, Msg::new("flash-token-deleted")).await;
+    Ok(Redirect::to("/account").into_response())
 }
 
 pub async fn password_form(user: CurrentUser) -> PasswordPage {
     PasswordPage {
         forced: user.user.must_change_password,
         nav: Nav::of(&user),
-        error: None,
+        errors: FormErrors::new(""),
     }
 }
 
@@ -275,27 +356,40 @@ pub async fn change_password(
         )
         .await
     } else {
-        Err(WebError::invalid(
-            "repeat",
-            "er ikke likt det nye passordet.",
-        ))
+        Err(WebError::invalid("repeat", "error-repeat-mismatch"))
     };
     match result {
-        Ok(token) => Ok((
-            [(
-                header::SET_COOKIE,
-                auth::session_cookie(&state, &token, user.client.https),
-            )],
-            account_page(&state, &user, None, None, Some(texts::PASSWORD_CHANGED)).await?,
-        )
-            .into_response()),
+        Ok(token) => {
+            let flash =
+                serde_json::to_string(&Msg::new("flash-password-changed")).unwrap_or_default();
+            state
+                .store
+                .set_flash(&auth::hash_token(&token), &flash)
+                .await?;
+            Ok((
+                [(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&state, &token, user.client.https),
+                )],
+                Redirect::to("/account"),
+            )
+                .into_response())
+        }
         Err(e @ (WebError::Invalid { .. } | WebError::TooManyRequests(_))) => {
+            let field = e.field_name().unwrap_or("current").to_owned();
+            let field = if field == "password" {
+                "current".to_owned()
+            } else {
+                field
+            };
             let page = PasswordPage {
                 forced: user.user.must_change_password,
                 nav: Nav::of(&user),
-                error: Some(e.message()),
+                errors: FormErrors::of("", &field, &e.msg()),
             };
-            Ok((e.status(), page).into_response())
+            let mut res = (e.status(), page).into_response();
+            e.headers(&mut res);
+            Ok(res)
         }
         Err(e) => Err(e),
     }

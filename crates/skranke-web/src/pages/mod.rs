@@ -1,4 +1,5 @@
-//! The HTML pages: one module per audience.
+//! The HTML pages: one module per audience. Every route is in `ROUTES`,
+//! which builds the router and tells the browser test which pages exist.
 
 pub(crate) mod admin;
 mod agent;
@@ -12,50 +13,95 @@ use crate::error::WebError;
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
+
+/// A page route: its path, whether it shows a page (GET), and its handlers.
+pub struct Route {
+    pub path: &'static str,
+    pub page: bool,
+    handlers: fn() -> MethodRouter<AppState>,
+}
+
+const fn page(path: &'static str, handlers: fn() -> MethodRouter<AppState>) -> Route {
+    Route {
+        path,
+        page: true,
+        handlers,
+    }
+}
+
+const fn action(path: &'static str, handlers: fn() -> MethodRouter<AppState>) -> Route {
+    Route {
+        path,
+        page: false,
+        handlers,
+    }
+}
+
+pub const ROUTES: &[Route] = &[
+    page("/", || get(home)),
+    action("/static/app.css", || get(css)),
+    action("/static/app.js", || get(js)),
+    page("/login", || get(login::form).post(login::submit)),
+    action("/logout", || post(login::logout)),
+    action("/language", || post(login::choose_language)),
+    page("/account", || get(login::account)),
+    page("/account/password", || {
+        get(login::password_form).post(login::change_password)
+    }),
+    action("/account/sessions/delete", || {
+        post(login::logout_everywhere)
+    }),
+    action("/account/tokens", || post(login::create_token)),
+    action("/account/tokens/{id}/delete", || post(login::delete_token)),
+    page("/portal", || get(portal::home)),
+    page("/portal/new", || {
+        get(portal::new_case).post(portal::follow_up)
+    }),
+    action("/portal/cases", || post(portal::create_case)),
+    page("/cases/{number}", || get(case::show)),
+    action("/cases/{number}/messages", || post(case::add_message)),
+    action("/cases/{number}/update", || post(case::update)),
+    action("/cases/{number}/deadline", || post(case::set_deadline)),
+    action("/cases/{number}/confirm", || post(case::confirm)),
+    action("/cases/{number}/reopen", || post(case::reopen)),
+    action("/attachments/{id}", || get(case::attachment)),
+    page("/agent", || get(agent::queue)),
+    page("/agent/phone", || {
+        get(agent::phone_search).post(agent::phone_create)
+    }),
+    page("/agent/phone/{user_id}", || get(agent::phone_form)),
+    page("/agent/notifications", || get(agent::notifications)),
+    action("/agent/notifications/read", || {
+        post(agent::notifications_read)
+    }),
+    action("/agent/notifications/{id}/read", || {
+        post(agent::notification_read)
+    }),
+    page("/admin", || get(admin::page)),
+    action("/admin/users", || post(admin::create_user)),
+    action("/admin/users/{id}/active", || post(admin::set_active)),
+    action("/admin/users/{id}/team", || post(admin::set_team)),
+    action("/admin/users/{id}/password", || post(admin::reset_password)),
+    page("/admin/audit", || get(admin::audit)),
+    action("/admin/orgs", || post(admin::create_org)),
+    action("/admin/orgs/{id}/units", || post(admin::create_unit)),
+    action("/admin/teams", || post(admin::create_team)),
+    action("/admin/services", || post(admin::create_service)),
+];
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/static/app.css", get(css))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/account", get(login::account))
-        .route(
-            "/account/password",
-            get(login::password_form).post(login::change_password),
-        )
-        .route("/account/sessions/delete", post(login::logout_everywhere))
-        .route("/account/tokens", post(login::create_token))
-        .route("/account/tokens/{id}/delete", post(login::delete_token))
-        .route("/portal", get(portal::home))
-        .route("/portal/new", get(portal::new_case).post(portal::follow_up))
-        .route("/portal/cases", post(portal::create_case))
-        .route("/cases/{number}", get(case::show))
-        .route("/cases/{number}/messages", post(case::add_message))
-        .route("/cases/{number}/update", post(case::update))
-        .route("/cases/{number}/deadline", post(case::set_deadline))
-        .route("/cases/{number}/confirm", post(case::confirm))
-        .route("/cases/{number}/reopen", post(case::reopen))
-        .route("/attachments/{id}", get(case::attachment))
-        .route("/agent", get(agent::queue))
-        .route(
-            "/agent/phone",
-            get(agent::phone_search).post(agent::phone_create),
-        )
-        .route("/agent/phone/{user_id}", get(agent::phone_form))
-        .route("/agent/notifications", get(agent::notifications))
-        .route("/agent/notifications/read", post(agent::notifications_read))
-        .route("/admin", get(admin::page))
-        .route("/admin/users", post(admin::create_user))
-        .route("/admin/users/{id}/active", post(admin::set_active))
-        .route("/admin/users/{id}/team", post(admin::set_team))
-        .route("/admin/users/{id}/password", post(admin::reset_password))
-        .route("/admin/audit", get(admin::audit))
-        .route("/admin/orgs", post(admin::create_org))
-        .route("/admin/orgs/{id}/units", post(admin::create_unit))
-        .route("/admin/teams", post(admin::create_team))
-        .route("/admin/services", post(admin::create_service))
+    ROUTES
+        .iter()
+        .fold(Router::new(), |r, route| {
+            r.route(route.path, (route.handlers)())
+        })
+        .fallback(not_found)
+}
+
+/// Every path that shows a page, for the browser test to visit.
+pub fn page_paths() -> Vec<&'static str> {
+    ROUTES.iter().filter(|r| r.page).map(|r| r.path).collect()
 }
 
 async fn home(user: CurrentUser) -> Redirect {
@@ -66,6 +112,24 @@ async fn home(user: CurrentUser) -> Redirect {
     }
 }
 
+/// An address nothing answers: the 404 page, with the navigation of
+/// whoever is logged in (the API answers its own problem document).
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    if req.uri().path().starts_with("/api/") {
+        return crate::error::ApiError(WebError::NotFound).into_response();
+    }
+    let (mut parts, _) = req.into_parts();
+    // Reading the session sets the navigation for the error page.
+    let _ = <CurrentUser as axum::extract::OptionalFromRequestParts<AppState>>::from_request_parts(
+        &mut parts, &state,
+    )
+    .await;
+    WebError::NotFound.into_response()
+}
+
 async fn css() -> impl IntoResponse {
     (
         [
@@ -73,6 +137,16 @@ async fn css() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
     )
 }
 
@@ -106,9 +180,12 @@ where
                 }
             })?;
         check_form_utf8(&body)?;
-        serde_urlencoded::from_bytes(&body)
-            .map(Form)
-            .map_err(|e| WebError::invalid("form", e.to_string()))
+        serde_urlencoded::from_bytes(&body).map(Form).map_err(|e| {
+            WebError::invalid_msg(
+                "form",
+                crate::i18n::Msg::new("error-malformed").arg("detail", e.to_string()),
+            )
+        })
     }
 }
 
@@ -162,6 +239,6 @@ pub fn opt_id(field: &str, v: &str) -> Result<Option<i64>, WebError> {
     } else {
         v.parse()
             .map(Some)
-            .map_err(|_| WebError::invalid(field, "er ikke et gyldig valg."))
+            .map_err(|_| WebError::invalid(field, "error-invalid-choice"))
     }
 }

@@ -1,13 +1,20 @@
+//! The requester's pages: their cases, and the report form (which phone
+//! intake shares).
+
 use super::{Form, opt_id};
 use crate::AppState;
 use crate::access::readable_case;
 use crate::auth::CurrentUser;
 use crate::casework;
 use crate::error::WebError;
+use crate::files::{self, FormFile};
+use crate::i18n::Msg;
 use crate::texts;
-use crate::views::{CaseFormValues, HoursRow, Nav, NewCasePage, PortalPage, priority_infos};
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use crate::views::{
+    CaseFormValues, FormErrors, HoursRow, Nav, NewCasePage, PortalPage, PortalRow, priority_infos,
+};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -25,15 +32,24 @@ pub async fn home(
         ..CaseFilter::default()
     };
     let (cases, _) = state.store.list_cases(&filter).await?;
+    let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+    let unseen = state.store.unseen_replies(user.user.id, &ids).await?;
+    let rows = cases
+        .into_iter()
+        .map(|case| PortalRow {
+            new_reply: unseen.contains(&case.id),
+            case,
+        })
+        .collect();
     let hours = state
         .hours
         .weekly
         .iter()
-        .zip(texts::WEEKDAYS)
-        .map(|(h, day)| HoursRow {
-            day,
+        .enumerate()
+        .map(|(i, h)| HoursRow {
+            day: texts::weekday_name(i + 1),
             hours: if h.is_empty() {
-                "Stengt".into()
+                crate::i18n::t("hours-closed")
             } else {
                 h.iter()
                     .map(|(a, b)| format!("{}–{}", a.strftime("%H:%M"), b.strftime("%H:%M")))
@@ -43,13 +59,11 @@ pub async fn home(
         })
         .collect();
     Ok(PortalPage {
-        may_report: user.actor().may_create_case(),
         nav: Nav::of(&user),
-        cases,
+        rows,
         open_now: state.hours.is_open(Timestamp::now()),
         hours,
         contact: state.config.contact.clone(),
-        not_customer: texts::NOT_CUSTOMER,
     })
 }
 
@@ -83,6 +97,76 @@ pub struct CaseForm {
     pub system_down_for_user: Option<String>,
 }
 
+/// The report form as posted (multipart, for its files).
+pub struct CaseUpload {
+    pub form: CaseForm,
+    pub files: Vec<files::Upload>,
+    /// Files too big to take, by name.
+    pub too_big: Vec<String>,
+}
+
+impl FromRequest<AppState> for CaseUpload {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            // A form without files may come urlencoded.
+            let Form(form) = Form::<CaseForm>::from_request(req, state).await?;
+            return Ok(CaseUpload {
+                form,
+                files: Vec::new(),
+                too_big: Vec::new(),
+            });
+        }
+        let max = state.config.cases.max_attachment_bytes;
+        let mut mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| WebError::Malformed(e.body_text()))?;
+        let mut up = CaseUpload {
+            form: CaseForm::default(),
+            files: Vec::new(),
+            too_big: Vec::new(),
+        };
+        let f = &mut up.form;
+        while let Some(field) = mp.next_field().await.map_err(files::multipart_error)? {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "attachment" {
+                match files::form_file(field, max).await? {
+                    FormFile::None => {}
+                    FormFile::File(u) => up.files.push(u),
+                    FormFile::TooBig { name } => up.too_big.push(name),
+                }
+                continue;
+            }
+            let v = files::text(field).await?;
+            let on = Some(v.clone());
+            match name.as_str() {
+                "csrf" => f.csrf = v,
+                "requester_id" => f.requester_id = v,
+                "kind" => f.kind = v,
+                "title" => f.title = v,
+                "description" => f.description = v,
+                "computer_name" => f.computer_name = v,
+                "requester_username" => f.requester_username = v,
+                "service_id" => f.service_id = v,
+                "follows" => f.follows = v,
+                "form_token" => f.form_token = v,
+                "life_and_health" => f.life_and_health = on,
+                "whole_unit_down" => f.whole_unit_down = on,
+                "citizen_service" => f.citizen_service = on,
+                "system_down_for_user" => f.system_down_for_user = on,
+                _ => {}
+            }
+        }
+        Ok(up)
+    }
+}
+
 impl CaseForm {
     pub fn values(&self) -> CaseFormValues {
         CaseFormValues {
@@ -101,24 +185,30 @@ impl CaseForm {
         }
     }
 
-    /// The validated input, or every problem with the form in Norwegian.
+    /// The validated input, or `None` with every problem added at its field.
     pub fn input(
         &self,
         channel: Channel,
         follows_id: Option<i64>,
-    ) -> Result<NewCaseInput, Vec<String>> {
+        errors: &mut FormErrors,
+    ) -> Option<NewCaseInput> {
         let impact = ImpactAnswers {
             life_and_health: self.life_and_health.is_some(),
             whole_unit_down: self.whole_unit_down.is_some(),
             citizen_service: self.citizen_service.is_some(),
             system_down_for_user: self.system_down_for_user.is_some(),
         };
-        let mut extra = Vec::new();
         let kind = self.kind.parse::<CaseKind>().ok();
         if kind.is_none() {
-            extra.push(format!("{}: må velges.", texts::field_label("kind")));
+            errors.add("kind", &texts::about("kind", "error-must-choose"));
         }
-        let service_id = opt_id("service_id", &self.service_id).map_err(|e| vec![e.message()])?;
+        let service_id = match opt_id("service_id", &self.service_id) {
+            Ok(id) => id,
+            Err(e) => {
+                errors.add("service_id", &e.msg());
+                None
+            }
+        };
         let input = NewCaseInput {
             kind: kind.unwrap_or(CaseKind::Fault),
             title: self.title.clone(),
@@ -131,12 +221,13 @@ impl CaseForm {
             channel,
             follows_id,
         };
-        match (input.validate(), extra.is_empty()) {
-            (Ok(v), true) => Ok(v),
-            (Ok(_), false) => Err(extra),
-            (Err(errors), _) => {
-                extra.extend(casework::validation_messages(&errors));
-                Err(extra)
+        match input.validate() {
+            Ok(v) => Some(v),
+            Err(problems) => {
+                for p in &problems {
+                    errors.add(p.field, &texts::validation_msg(p.field, p.code));
+                }
+                None
             }
         }
     }
@@ -147,7 +238,7 @@ pub async fn new_case_page(
     user: &CurrentUser,
     caller: Option<User>,
     mut values: CaseFormValues,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> Result<NewCasePage, WebError> {
     if values.form_token.is_empty() {
         values.form_token = crate::auth::generate_token();
@@ -165,8 +256,9 @@ pub async fn new_case_page(
         priorities: priority_infos(&state.config),
         values,
         errors,
-        refused: (!requester_kind.is_customer()).then_some(texts::NOT_CUSTOMER),
+        refused: !requester_kind.is_customer(),
         kinds: CaseKind::ALL.to_vec(),
+        max_attachment_bytes: state.config.cases.max_attachment_bytes,
     })
 }
 
@@ -215,7 +307,9 @@ async fn prefilled(
     let title = if follows.is_empty() {
         String::new()
     } else {
-        format!("{} {follows}", texts::ui().follow_up_title)
+        Msg::new("follow-up-title")
+            .arg("number", follows.as_str())
+            .text()
     };
     let values = CaseFormValues {
         kind: "fault".into(),
@@ -225,8 +319,8 @@ async fn prefilled(
         follows,
         ..CaseFormValues::default()
     };
-    let page = new_case_page(state, user, None, values, Vec::new()).await?;
-    let status = if page.refused.is_some() {
+    let page = new_case_page(state, user, None, values, FormErrors::new("")).await?;
+    let status = if page.refused {
         StatusCode::FORBIDDEN
     } else {
         StatusCode::OK
@@ -237,57 +331,93 @@ async fn prefilled(
 pub async fn create_case(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(f): Form<CaseForm>,
+    upload: CaseUpload,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&f.csrf)?;
+    user.check_csrf(&upload.form.csrf)?;
     casework::refuse_non_customer(&user.user)?;
-    submit(&state, &user, &user.user, &f, Channel::Web).await
+    let requester = user.user.clone();
+    submit(&state, &user, &requester, upload, Channel::Web).await
 }
 
-/// Validates, registers and redirects to the new case; on bad input shows
-/// the form again with every problem and the values kept.
+/// Validates, registers and goes to the new case, saying what happened;
+/// on bad input shows the form again with every problem at its field and
+/// everything as typed (files must be chosen again: browsers do not let
+/// a page refill them).
 pub async fn submit(
     state: &AppState,
     user: &CurrentUser,
     requester: &User,
-    f: &CaseForm,
+    upload: CaseUpload,
     channel: Channel,
 ) -> Result<Response, WebError> {
+    let CaseUpload {
+        form: f,
+        files: uploads,
+        too_big,
+    } = upload;
     let caller = (requester.id != user.user.id).then(|| requester.clone());
     let actor = skranke_core::Actor {
         user_id: requester.id,
         kind: requester.kind,
     };
+    let mut errors = FormErrors::new("");
     let follows_id = match f.follows.trim() {
-        "" => Ok(None),
-        n => readable_case(state, actor, n)
-            .await
-            .map(|c| Some(c.id))
-            .map_err(|_| {
-                vec![format!(
-                    "{}: {}",
-                    texts::field_label("follows"),
-                    texts::FOLLOWS_UNKNOWN
-                )]
-            }),
+        "" => None,
+        n => match readable_case(state, actor, n).await {
+            Ok(c) => Some(c.id),
+            Err(_) => {
+                errors.add(
+                    "follows",
+                    &Msg::new("error-follows-unknown").arg("number", n),
+                );
+                None
+            }
+        },
     };
-    match follows_id.and_then(|id| f.input(channel, id)) {
-        Ok(input) => {
-            let idem = match f.form_token.as_str() {
-                "" => None,
-                t => Some(casework::idempotency_key(
-                    "form_token",
-                    user.user.id,
-                    &format!("form:{t}"),
-                    &[b"case form"],
-                )?),
-            };
-            let r = casework::register(state, &user.user, requester, input, idem).await?;
-            Ok(Redirect::to(&format!("/cases/{}", r.case.number)).into_response())
-        }
-        Err(errors) => {
+    let input = f.input(channel, follows_id, &mut errors);
+    let input = match input {
+        Some(input) if errors.is_empty() && too_big.is_empty() => input,
+        _ => {
+            for name in &too_big {
+                errors.add(
+                    "attachment",
+                    &Msg::new("error-file-too-big")
+                        .arg("name", name.as_str())
+                        .arg(
+                            "max",
+                            texts::size(state.config.cases.max_attachment_bytes as i64),
+                        ),
+                );
+            }
             let page = new_case_page(state, user, caller, f.values(), errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
-    }
+    };
+    let digests: Vec<Vec<u8>> = uploads
+        .iter()
+        .map(|u| <sha2::Sha256 as sha2::Digest>::digest(&u.bytes).to_vec())
+        .collect();
+    let idem = match f.form_token.as_str() {
+        "" => None,
+        t => {
+            let mut request: Vec<&[u8]> = vec![b"case form"];
+            request.extend(digests.iter().map(Vec::as_slice));
+            Some(casework::idempotency_key(
+                "form_token",
+                user.user.id,
+                &format!("form:{t}"),
+                &request,
+            )?)
+        }
+    };
+    let attachments = files::store_all(state.files.as_ref(), uploads).await?;
+    let r = casework::register(state, &user.user, requester, input, attachments, idem).await?;
+    let msg = match &r.case.handler_name {
+        Some(h) => Msg::new("flash-registered")
+            .arg("number", r.case.number.as_str())
+            .arg("handler", h.as_str()),
+        None => Msg::new("flash-registered-unassigned").arg("number", r.case.number.as_str()),
+    };
+    user.confirm(state, msg).await;
+    Ok(Redirect::to(&format!("/cases/{}", r.case.number)).into_response())
 }

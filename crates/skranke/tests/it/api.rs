@@ -881,7 +881,21 @@ async fn files_confirm_and_reopen_over_the_api() {
         &kari,
         M::POST,
         &format!("/api/v1/cases/{number}/reopen"),
-        None,
+        Some(json!({"reason": "  "})),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is needed"
+    );
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "reason");
+    let r = call(
+        &app,
+        &kari,
+        M::POST,
+        &format!("/api/v1/cases/{number}/reopen"),
+        Some(json!({"reason": "Skjermen blinker igjen"})),
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -889,5 +903,12 @@ async fn files_confirm_and_reopen_over_the_api() {
     assert_eq!(
         (v["status"].as_str(), v["resolved_at"].as_str()),
         (Some("in_progress"), None)
+    );
+    let case = app.store.case_by_number(&number).await.unwrap();
+    let history = app.store.history(case.id).await.unwrap();
+    assert_eq!(
+        history.last().and_then(|h| h.note.as_deref()),
+        Some("Skjermen blinker igjen"),
+        "the reason is in the history"
     );
 }

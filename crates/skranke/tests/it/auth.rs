@@ -1,7 +1,7 @@
 //! Logins, sessions, cookies, tokens and the audit log, as an attacker and
 //! as their victims would try them.
 
-use crate::support::{TestApp, client, csrf_of, spawn, spawn_with};
+use crate::support::{TestApp, client, csrf_of, new_token_of, spawn, spawn_with};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use skranke_core::Config;
@@ -227,7 +227,7 @@ async fn people_change_their_password_and_admins_reset_it() {
         r.text()
             .await
             .unwrap()
-            .contains("Nåværende passord: er ikke riktig.")
+            .contains("Nåværende passord er ikke riktig.")
     );
     let r = change("demo", "password1234", "password1234")
         .await
@@ -243,8 +243,15 @@ async fn people_change_their_password_and_admins_reset_it() {
     )
     .await
     .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("Passordet er byttet"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/account");
+    let (_, page) = app.get(&kari, "/account").await;
+    assert!(
+        page.contains("id=\"flash\"") && page.contains("Passordet er byttet"),
+        "the new session says what happened"
+    );
+    let (_, page) = app.get(&kari, "/account").await;
+    assert!(!page.contains("id=\"flash\""), "once");
     assert_eq!(
         kari.get(app.url("/portal")).send().await.unwrap().status(),
         StatusCode::OK,
@@ -318,7 +325,7 @@ async fn people_change_their_password_and_admins_reset_it() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         c.get(app.url("/portal")).send().await.unwrap().status(),
         StatusCode::OK
@@ -538,8 +545,7 @@ async fn tokens_expire_carry_scopes_and_record_their_use() {
         page.contains("id=\"new-token-expires\""),
         "the expiry is shown at creation"
     );
-    let start = page.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
-    let read_only = page[start..].split('<').next().unwrap().to_owned();
+    let read_only = new_token_of(&page);
     let r = app
         .api(reqwest::Method::GET, "/api/v1/cases", &read_only, None)
         .await;

@@ -277,7 +277,7 @@ async fn the_system_assigns_the_handler_and_pages_and_api_agree() {
         r.text()
             .await
             .unwrap()
-            .contains("Internt notat: kan ikke settes av deg.")
+            .contains("Internt notat kan ikke settes av deg.")
     );
     let api = app.token("ansatt").await;
     let r = app

@@ -118,12 +118,25 @@ async fn requester_reports_agent_replies_and_resolves_requester_confirms() {
         "closed"
     );
 
-    // Reopen within the window.
+    // Reopen within the window, saying why.
     let r = app
         .post(
             &kari,
             &format!("/cases/{number}/reopen"),
-            &[("csrf", &kcsrf)],
+            &[("csrf", &kcsrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("id=\"e-reopen-reason\"") && page.contains("Begrunnelsen må fylles ut."),
+        "the reason is asked for at its field"
+    );
+    let r = app
+        .post(
+            &kari,
+            &format!("/cases/{number}/reopen"),
+            &[("csrf", &kcsrf), ("reason", "Skriveren stopper igjen")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -158,11 +171,16 @@ async fn reopen_is_refused_after_the_window() {
         .post(
             &kari,
             &format!("/cases/{number}/reopen"),
-            &[("csrf", &csrf)],
+            &[("csrf", &csrf), ("reason", "Det virker ikke likevel")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(r.text().await.unwrap().contains("Fristen for å gjenåpne"));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("id=\"reopen-refused\"") && page.contains("Fristen for å gjenåpne"));
+    assert!(
+        page.contains("id=\"follow-up\"") && page.contains("Det virker ikke likevel"),
+        "a new report is offered, with the text kept"
+    );
     assert_eq!(
         app.store
             .case_by_number(&number)
@@ -512,7 +530,7 @@ async fn admin_manages_people_organizations_and_teams() {
         r.text()
             .await
             .unwrap()
-            .contains("Brukernavn: er allerede i bruk.")
+            .contains("Brukernavn er allerede i bruk.")
     );
     let r = app
         .post(

@@ -37,6 +37,7 @@ async fn register(store: &Store, priority: Priority, at: Timestamp) -> skranke_s
             year: 2027,
             now: at,
             idempotency: None,
+            attachments: Vec::new(),
         })
         .await
         .unwrap()
@@ -108,10 +109,18 @@ async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
     assert!(!esc[0].late, "sent within the grace period");
     let notes = notes_of().await;
     assert_eq!(notes.len(), 1, "the handler got one in-app notification");
+    assert_eq!(
+        (notes[0].kind, notes[0].case_number.as_str(), notes[0].level),
+        (
+            skranke_core::notice::NoticeKind::Escalated,
+            case.number.as_str(),
+            Some(1)
+        )
+    );
+    let text = skranke_web::notify::notification_text(&app.state.config, &notes[0]);
     assert!(
-        notes[0].text.contains(&case.number) && notes[0].text.contains("nivå 1"),
-        "{}",
-        notes[0].text
+        text.contains(&case.number) && text.contains("nivå 1"),
+        "{text}"
     );
     assert!(
         app.store.pending_outbox(now, 100).await.unwrap().is_empty(),

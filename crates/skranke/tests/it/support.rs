@@ -293,9 +293,17 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let page = r.text().await.unwrap();
-        let start = page.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
-        page[start..].split('<').next().unwrap().to_owned()
+        new_token_of(&page)
     }
+}
+
+/// The secret the account page shows once, after a token is made.
+pub fn new_token_of(page: &str) -> String {
+    let at = page
+        .find("id=\"new-token\"")
+        .expect("a new token on the page");
+    let start = at + page[at..].find('>').unwrap() + 1;
+    page[start..].split('<').next().unwrap().to_owned()
 }
 
 /// Applies a change to a case as `username` (an agent: as the handler would).

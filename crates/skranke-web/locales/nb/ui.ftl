@@ -1,0 +1,269 @@
+## The pages: headings, labels, buttons and help texts (norsk bokmål).
+
+service-name = Kundeservice
+skip-to-main = Hopp til hovedinnholdet
+nav-label = Hovedmeny
+nav-queues = Køer
+nav-phone = Telefonhenvendelse
+nav-notifications = Varsler
+nav-my-cases = Mine saker
+nav-report = Meld feil eller bestill
+nav-admin = Administrasjon
+nav-tokens = API-nøkler
+audit-log = Sikkerhetslogg
+account = Min konto
+logout = Logg ut
+language = Språk
+language-choose = Språk i Skranke
+language-auto = Som nettleseren min (norsk hvis den ikke sier noe annet)
+unread = { $count ->
+    [one] { $count } ulest varsel
+   *[other] { $count } uleste varsler
+}
+unread-badge = Ulest
+to-front-page = Til forsiden
+login = Logg inn
+username = Brukernavn
+password = Passord
+required = må fylles ut
+yes = Ja
+no = Nei
+none = Ingen
+all = Alle
+save = Lagre
+cancel = Avbryt
+create = Opprett
+add = Legg til
+delete = Slett
+set = Sett
+actions = Handlinger
+system = Systemet
+name = Navn
+email = E-post
+phone = Telefon
+
+## Errors
+
+error-heading = Noe stoppet her
+error-heading-404 = Finner ikke siden
+error-heading-403 = Ingen tilgang
+error-heading-500 = Noe gikk galt hos oss
+error-code = Feilkode { $status }
+error = Feil
+form-errors = { $count ->
+    [one] Skjemaet har én feil
+   *[other] Skjemaet har { $count } feil
+}
+
+## The portal
+
+report-heading = Meld feil eller bestill en tjeneste
+no-cases-yet = Du har ingen saker ennå.
+new-reply = Nytt svar
+contact-heading = Kontakt Kundeservice
+opening-hours = Åpningstider
+open-now = Kundeservice er åpen nå.
+closed-now = Kundeservice er stengt nå.
+closed-on-holidays = Stengt på helligdager.
+hours-closed = Stengt
+this-portal = denne portalen
+pupil-heading = Skolen din hjelper deg
+pupil-school-helps = Kundeservice hjelper ansatte i kommunene. Elever og foresatte får hjelp av skolen: snakk med kontaktlæreren din eller skolens IKT-ansvarlige, så hjelper de deg videre.
+pupil-who = Du kan fortsatt lese sakene du har her, og endre språk og passord under «Min konto».
+refused-caller = Elever og foresatte er ikke kunder av Kundeservice, og det registreres ingen sak for dem. Be innringeren ta kontakt med skolen (kontaktlærer eller skolens IKT-ansvarlige).
+
+## The report form
+
+phone-case-for = Telefonhenvendelse for { $name }
+check-ops-messages = Sjekk driftsmeldinger først.
+ops-messages-hint = Kanskje feilen allerede er kjent og under arbeid.
+idea-hint = Idéer til nye tjenester eller endringer av eksisterende tjenester meldes ikke som sak, men som «Idé til utvikling» til Innovasjonsløypa.
+what-about = Hva gjelder det?
+service = Tjeneste
+service-unknown = Vet ikke / annet
+title = Tittel
+description = Beskrivelse
+be-ready-hint = Ha brukernavn og datamaskinnavn klart (snarvei på Startmenyen under @PC-info).
+computer-name = Datamaskinnavn
+computer-name-example = For eksempel PC-12345.
+attachments = Vedlegg
+attachment-hint = Du kan legge ved én eller flere filer, hver på høyst { $max }. Bilder vises i saken.
+impact-legend = Hvor alvorlig er det? (gir forslag til prioritet)
+impact-life-and-health = Feilen rammer applikasjoner som trengs for tjenester innen liv og helse
+impact-whole-unit = Et helt system er nede for minst én virksomhet eller faggruppe
+impact-citizen-service = Det gjelder en elektronisk tjeneste innbyggerne bruker
+impact-user-down = Et system er nede for meg eller minst én bruker
+submit = Send inn
+priorities-summary = Prioriteter, mål for svar- og løsningstid
+priority = Prioritet
+response-time = Svartid
+resolution-time = Løsningstid
+definition = Definisjon
+follow-up-title = Oppfølging av sak { $number }
+follows-case = Oppfølging av sak
+
+## The case page
+
+case-title = Sak { $number }
+case = Sak
+status = Status
+priority-unconfirmed = foreslått, ikke bekreftet
+handler = Saksbehandler
+unassigned = Ikke tildelt
+kind = Type
+channel = Kanal
+requester = Innmelder
+organization = Organisasjon
+computer = Datamaskin
+registered = Registrert
+registered-at = registrert { $at }
+resolved-notice = Saken er løst. Bekreft at alt virker, eller åpne den igjen om noe fortsatt er galt.
+new-messages = { $count ->
+    [one] Det er kommet ett nytt svar siden sist du så saken.
+   *[other] Det er kommet { $count } nye svar siden sist du så saken.
+}
+new = Nytt
+deadlines = Frister
+clock = Klokke
+due = Frist
+due-at = frist { $at }
+escalation-level = Eskalering
+time-paused = Tid på pause (venter på bruker eller leverandør): { $span }.
+agreed-deadline = Avtalt frist
+escalations = Eskaleringer
+reason = Begrunnelse
+reason-example = Avtalt med bruker på telefon
+datetime-hint = Dato og klokkeslett, for eksempel 02.12.2026 10:15.
+set-agreed-deadline = Sett avtalt frist
+conversation = Samtale
+no-messages = Ingen meldinger ennå.
+internal-note = Internt notat
+image-alt = Bilde: { $name }
+reply-or-note = Svar eller notat
+reply = Svar
+internal-note-hint = Internt notat (vises ikke for innmelder)
+send = Send
+send-and-set = Send og sett «{ $status }»
+send-anyway = Send svaret likevel
+closed-reply-question = Saken er lukket. Svaret sendes til innmelderen, men saken åpnes ikke igjen. Vil du sende det likevel? Teksten din er tatt vare på.
+confirm-resolved = Bekreft at saken er løst
+reopen = Gjenåpne saken
+reopen-reason = Hva virker fortsatt ikke?
+follow-up-button = Meld ny sak som viser til denne
+handling = Behandling
+set-status = Sett status
+set-priority = Endre prioritet
+priority-option = { $priority } – { $targets }
+priority-targets = svar { $response }, løsning { $resolution }
+priority-suggested-hint = Prioriteten er foreslått ut fra innmelderens svar. Bekreft den, eller velg en annen over.
+confirm-priority = Bekreft prioritet «{ $priority }»
+assign = Tildel
+history = Historikk
+conflict-intro = Saken ble endret av noen andre mens du hadde den åpen, så endringen din er ikke lagret:
+conflict-again = Se over saken slik den er nå, og gjør endringen på nytt om den fortsatt trengs.
+
+## Queues
+
+queue-mine = Mine saker
+queue-unassigned = Ikke tildelt
+queue-team = Mitt team
+queue-open = Alle åpne
+queue-all = Alle saker
+queues-label = Køer
+filter-label = Filtrer saker
+search = Søk
+search-hint = Nummer, tittel eller innmelder (navn, brukernavn, e-post)
+sort = Sortering
+sort-deadline = Nærmeste frist
+sort-newest = Nyeste først
+sort-oldest = Eldste først
+sort-updated = Sist endret
+show = Vis
+cases-count = { $count ->
+    [one] { $count } sak
+   *[other] { $count } saker
+}
+queue-empty = Ingen saker her nå.
+number = Nummer
+previous = Forrige side
+next = Neste side
+pages-label = Sider
+page-of = Side { $page } av { $pages }
+
+## Phone intake
+
+find-caller = Finn innringer (navn, brukernavn eller e-post)
+callers = Treff
+no-hits = Ingen treff.
+register-case = Registrer sak
+for-name = for { $name }
+
+## Notifications
+
+no-notifications = Ingen varsler.
+mark-all-read = Merk alle som lest
+mark-read = Merk som lest
+
+## Administration
+
+users = Brukere
+team = Team
+teams = Team
+team-of = Team for { $name }
+active = Aktiv
+deactivate = Deaktiver
+activate = Aktiver
+new-user = Ny bruker
+new-user-password-hint = Valgfritt. Uten passord kan personen ikke logge inn før du tilbakestiller det.
+unit = Virksomhet
+create-user = Opprett bruker
+orgs-and-units = Organisasjoner og virksomheter
+new-unit-in = Ny virksomhet i { $org }
+new-org = Ny organisasjon (kommune)
+domains = E-postdomener
+domains-hint = Skill flere med komma, for eksempel kommune-a.no, skole.kommune-a.no.
+new-team = Nytt team
+services = Tjenester
+new-service = Ny tjeneste
+reset-password = Tilbakestill passord
+one-time-password = Engangspassord for { $username }: { $password }. Gi det bare til personen selv. Det må byttes ved neste innlogging, og alle personens innlogginger er avsluttet.
+sla-errors = Saker fristene ikke kan beregnes for
+sla-errors-hint = Historikken til disse sakene kan ikke leses av SLA-motoren. De eskaleres ikke før feilen er rettet; neste endring av saken prøver igjen.
+when = Når
+event = Hendelse
+actor = Utført av
+subject = Gjelder
+address = Adresse
+detail = Detaljer
+older = Eldre hendelser
+
+## Account
+
+tokens-intro = Med en API-nøkkel kan skript og integrasjoner bruke Skranke på dine vegne.
+token-shown-once = Din nye nøkkel. Den vises bare denne ene gangen, så kopier den nå:
+token-expires = Nøkkelen utløper { $at }.
+created = Opprettet
+token-name = Navn på nøkkelen
+new-token = Lag ny nøkkel
+token-usage = Bruk nøkkelen som
+api-description = Beskrivelse:
+token-lifetime = Gyldig i
+days-count = { $count ->
+    [one] { $count } dag
+   *[other] { $count } dager
+}
+token-write = Kan også endre (scope write)
+expires = Utløper
+last-used = Sist brukt
+never = aldri
+scopes = Tilgang
+no-tokens = Du har ingen API-nøkler.
+sessions = Innlogginger
+logout-everywhere = Logg ut overalt
+logout-everywhere-hint = Avslutter alle innlogginger med kontoen din, også denne (for eksempel om du har glemt å logge ut på en delt PC).
+change-password = Bytt passord
+current-password = Nåværende passord
+new-password = Nytt passord
+repeat-password = Gjenta nytt passord
+password-rules = Minst 12 tegn. Unngå vanlige passord og navnet ditt; flere ord som ikke hører sammen er både lett å huske og vanskelig å gjette.
+must-change-password = Passordet ditt er tilbakestilt. Velg et nytt passord før du fortsetter.
