@@ -233,7 +233,15 @@ async fn two_instances() {
         counts("SELECT COUNT(DISTINCT escalation_id) FROM outbox WHERE channel = 'in_app'").await,
         expected
     );
-    assert_eq!(counts("SELECT COUNT(*) FROM notifications").await, expected);
+    assert_eq!(
+        counts("SELECT COUNT(*) FROM notifications WHERE kind = 'escalated'").await,
+        expected
+    );
+    assert_eq!(
+        counts("SELECT COUNT(*) FROM notifications WHERE kind = 'assigned'").await,
+        CASES as i64,
+        "each handler told once of each case assigned"
+    );
     // Both instances did delivery work.
     assert_eq!(
         counts("SELECT COUNT(DISTINCT leased_by) FROM outbox").await,

@@ -75,6 +75,7 @@ async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
             .unwrap()
             .into_iter()
             .filter(|n| n.case_number == case.number)
+            .filter(|n| n.kind == skranke_core::notice::NoticeKind::Escalated)
             .collect::<Vec<_>>()
     };
     let at = |mins: i64| reg + SignedDuration::from_mins(mins);
@@ -243,6 +244,7 @@ async fn failed_deliveries_are_retried_later() {
                 .unwrap()
                 .into_iter()
                 .filter(|n| n.case_number == number)
+                .filter(|n| n.kind == skranke_core::notice::NoticeKind::Escalated)
                 .count()
         }
     };
@@ -296,7 +298,7 @@ async fn agents_set_an_agreed_deadline_with_a_reason() {
         r.text()
             .await
             .unwrap()
-            .contains("Begrunnelse: må fylles ut.")
+            .contains("Begrunnelsen må fylles ut.")
     );
     let r = app
         .post(
@@ -375,7 +377,10 @@ async fn the_queue_shows_clocks_and_sorts_by_the_nearest_deadline() {
     let (agent, _) = app.login("agent1").await;
     let (status, page) = app.get(&agent, "/agent?queue=open").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("<th>Svartid</th>") && page.contains("<th>Løsningstid</th>"));
+    assert!(
+        page.contains("<th scope=\"col\">Svartid</th>")
+            && page.contains("<th scope=\"col\">Løsningstid</th>")
+    );
     assert!(
         page.contains("class=\"clock k-"),
         "clock cells with their state"
