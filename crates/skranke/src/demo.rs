@@ -321,6 +321,19 @@ pub async fn seed(store: &Store) -> Result<()> {
             ..NewMessage::default()
         });
         change(store, &rules, case.id, agent, reply, t).await?;
+        let requester_actor = Actor {
+            user_id: requester,
+            kind: UserKind::Employee,
+        };
+        if i == 3 {
+            // The requester answered back: the handler is told, and sees it as new.
+            let answer = Change::Message(NewMessage {
+                body: "Det hjelper dessverre ikke. Feilen kommer fortsatt hver morgen.".into(),
+                ..NewMessage::default()
+            });
+            let at = t + SignedDuration::from_mins(90);
+            change(store, &rules, case.id, requester_actor, answer, at).await?;
+        }
         if status != Status::InProgress {
             let update = Change::Update(Update {
                 status: Some(status),
@@ -336,6 +349,14 @@ pub async fn seed(store: &Store) -> Result<()> {
                 t + SignedDuration::from_mins(60),
             )
             .await?;
+        }
+        if i == 13 {
+            // Resolved too early: the requester reopens it, saying why.
+            let reopen = Change::Reopen {
+                reason: "Skjermen flimrer igjen etter omstart.".into(),
+            };
+            let at = t + SignedDuration::from_mins(180);
+            change(store, &rules, case.id, requester_actor, reopen, at).await?;
         }
     }
     Ok(())

@@ -86,7 +86,7 @@ pub async fn case_page(
             message: m,
         })
         .collect();
-    if own && messages.iter().any(|m| m.new) || own && seen_at.is_none() {
+    if own && (messages.iter().any(|m| m.new) || seen_at.is_none()) {
         state
             .store
             .mark_case_seen(user.user.id, case.id, now)

@@ -7,12 +7,58 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Driver(Child);
+/// A running chromedriver and a profile directory, both removed when dropped.
+pub struct Browser {
+    driver: Child,
+    port: u16,
+    profile: std::path::PathBuf,
+}
 
-impl Drop for Driver {
+impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Browser {
+    /// Starts chromedriver; `None` (with a notice) where Chromium is not installed.
+    pub fn start() -> Option<Browser> {
+        let driver_bin = find(&["/usr/bin/chromedriver"]);
+        let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+        let Some(driver_bin) = driver_bin.filter(|_| browser.is_some()) else {
+            // CI installs both (.ci/run), so there a skip would hide a broken setup.
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must run the browser tests: chromium or chromedriver is missing"
+            );
+            println!(
+                "SKIPPED: chromium or chromedriver not installed (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Some(Browser {
+            driver,
+            port,
+            profile: crate::support::temp_dir("chromium"),
+        })
+    }
+
+    /// A fresh browser window with a profile (cookies) of its own.
+    pub async fn session(&self, name: &str) -> Client {
+        session(self.port, &self.profile.join(name)).await
     }
 }
 
@@ -30,7 +76,9 @@ async fn session(port: u16, profile: &std::path::Path) -> Client {
             "binary": find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]).unwrap(),
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                     format!("--user-data-dir={}", profile.display())]
+                     "--lang=nb-NO", format!("--user-data-dir={}", profile.display())],
+            // A Norwegian user's browser: pages pick the language from it.
+            "prefs": {"intl.accept_languages": "nb-NO,nb,no"}
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -47,7 +95,7 @@ async fn session(port: u16, profile: &std::path::Path) -> Client {
     panic!("chromedriver did not start");
 }
 
-async fn login(c: &Client, base: &str, username: &str) {
+pub async fn login(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username"))
         .await
@@ -73,7 +121,7 @@ async fn login(c: &Client, base: &str, username: &str) {
 
 /// The text of an element once it satisfies `ok`: a click that submits a
 /// form navigates, and the old page's elements go stale meanwhile.
-async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+pub async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await
@@ -91,36 +139,11 @@ async fn text_when(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
 
 both!(requester_and_agent_in_a_real_browser);
 async fn requester_and_agent_in_a_real_browser() {
-    let driver_bin = find(&["/usr/bin/chromedriver"]);
-    let browser = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
-    let Some(driver_bin) = driver_bin.filter(|_| browser.is_some()) else {
-        // CI installs both (.ci/run), so there a skip would hide a broken setup.
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the browser test: chromium or chromedriver is missing"
-        );
-        println!(
-            "SKIPPED: chromium or chromedriver not installed (apt-get install chromium chromium-driver)"
-        );
+    let Some(browser) = Browser::start() else {
         return;
     };
     let app = spawn().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let profile = crate::support::temp_dir("chromium");
-
-    let c = session(port, &profile.join("a")).await;
+    let c = browser.session("a").await;
     login(&c, &app.base, "ansatt").await;
     c.goto(&format!("{}/portal/new", app.base)).await.unwrap();
     c.find(Locator::Id("title"))
@@ -159,7 +182,7 @@ async fn requester_and_agent_in_a_real_browser() {
 
     let case = app.store.case_by_number(&number).await.unwrap();
     let handler = app.store.user(case.handler_id.unwrap()).await.unwrap();
-    let a = session(port, &profile.join("b")).await;
+    let a = browser.session("b").await;
     login(&a, &app.base, &handler.username).await;
     a.goto(&format!("{}/cases/{number}", app.base))
         .await
@@ -180,13 +203,13 @@ async fn requester_and_agent_in_a_real_browser() {
         t.contains("Sjekk at skjermkabelen sitter.")
     })
     .await;
-    a.find(Locator::Css("#status option[value='resolved']"))
+    a.find(Locator::Css("#edit-status option[value='resolved']"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    a.find(Locator::Id("save-case"))
+    a.find(Locator::Id("save-status"))
         .await
         .unwrap()
         .click()
@@ -195,7 +218,7 @@ async fn requester_and_agent_in_a_real_browser() {
     text_when(&a, "#case-status", |t| t == "Løst").await;
     a.close().await.unwrap();
 
-    let c = session(port, &profile.join("c")).await;
+    let c = browser.session("c").await;
     login(&c, &app.base, "ansatt").await;
     c.goto(&format!("{}/cases/{number}", app.base))
         .await
@@ -210,5 +233,4 @@ async fn requester_and_agent_in_a_real_browser() {
         "Løst"
     );
     c.close().await.unwrap();
-    let _ = std::fs::remove_dir_all(profile);
 }

@@ -45,3 +45,4 @@ mod security;
 mod sla;
 mod support;
 mod transfer;
+mod walk;
