@@ -271,6 +271,7 @@ fn replayed(mut res: Response, replayed: bool) -> Response {
 /// A new case with the report's files: a schema only (the handler reads
 /// the parts one by one).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct NewCaseUpload {
     /// The case, as JSON.
@@ -979,12 +980,21 @@ async fn list_attachments(
     Ok(Json(list.iter().map(AttachmentDto::from).collect()))
 }
 
-/// Download a file, always as `application/octet-stream`.
+/// Download a file: an image whose bytes are a PNG, JPEG, GIF or WebP
+/// comes with that type (`inline`), anything else as
+/// `application/octet-stream` (`attachment`).
 #[utoipa::path(get, path = "/api/v1/attachments/{id}",
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
-        (status = 200, description = "The file's bytes.", content_type = "application/octet-stream", body = Vec<u8>,
-            headers(("Content-Disposition" = String, description = "`attachment` with the file name"))),
+        (status = 200, description = "The file's bytes.",
+            content(
+                (Vec<u8> = "application/octet-stream"),
+                (Vec<u8> = "image/png"),
+                (Vec<u8> = "image/jpeg"),
+                (Vec<u8> = "image/gif"),
+                (Vec<u8> = "image/webp"),
+            ),
+            headers(("Content-Disposition" = String, description = "`inline` (images) or `attachment`, with the file name"))),
         (status = 404, description = "No such file, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]

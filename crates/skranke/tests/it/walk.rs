@@ -71,6 +71,10 @@ for (const e of document.querySelectorAll('[aria-describedby]')) {
 for (const f of document.querySelectorAll('form[method=post]')) {
   if (!f.noValidate) bad.push(`form ${f.getAttribute('action')} lacks novalidate`);
 }
+// Tab order follows the page: no positive tabindex reorders it.
+for (const e of document.querySelectorAll('[tabindex]')) {
+  if (e.tabIndex > 0) bad.push(`tabindex=${e.tabIndex} on ${e.tagName.toLowerCase()}`);
+}
 const ids = new Set();
 for (const e of document.querySelectorAll('[id]')) {
   if (ids.has(e.id)) bad.push(`duplicate id ${e.id}`);
@@ -407,7 +411,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         .await;
     let summary = w.text(".error-summary").await;
     assert!(summary.contains("Tittel"), "{summary}");
-    w.screenshot("report-form-errors").await;
+    w.screenshot("report-form").await;
     // A title of 200 characters without a space must wrap everywhere.
     let long =
         "Skriverenskjermenogtastaturetfungererikkeetteroppdateringen".repeat(4)[..200].to_owned();
@@ -456,6 +460,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     .await;
     w.submit("token", json!({"token-name": "Skript"}), "#create-token")
         .await;
+    assert!(!w.text("#new-token").await.is_empty());
     w.visit("/account/password").await;
     w.submit(
         "password change with wrong fields",
@@ -482,7 +487,6 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     w.submit("choose Norwegian", json!({}), "footer button[value=nb]")
         .await;
     w.visit("/portal/new").await;
-    w.screenshot("report-form").await;
     total.add(w).await;
 
     // A pupil: told kindly that the school helps.
@@ -563,6 +567,20 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     assert!(w.text("#conflict").await.len() > 10);
+    // A reply and a status in one press, and the page says both happened.
+    let fresh = case_in(&app, None, Status::New).await;
+    w.visit(&format!("/cases/{}", fresh.number)).await;
+    w.submit(
+        "reply and wait for the requester",
+        json!({"reply-body": "Kan du sende et skjermbilde?"}),
+        "#send-waiting_customer",
+    )
+    .await;
+    let flash = w.text("#flash").await;
+    assert!(
+        flash.contains("Svaret er sendt") && flash.contains("Venter på bruker"),
+        "{flash}"
+    );
     let closed = case_in(&app, None, Status::Closed).await;
     w.visit(&format!("/cases/{}", closed.number)).await;
     w.submit(
@@ -601,6 +619,10 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         .await;
     w.submit("new team", json!({"team-name": "Nettverk"}), "#create-team")
         .await;
+    assert!(
+        w.text("#flash").await.contains("Nettverk"),
+        "says what happened"
+    );
     w.visit("/admin/audit").await;
     w.visit("/admin/audit?page=2").await;
     w.visit("/account").await;
