@@ -460,6 +460,14 @@ pub struct Conflict {
     pub changes: Vec<String>,
 }
 
+/// The keys the handling forms show selected: the case's own, or what a
+/// refused edit had chosen.
+pub struct ChosenView {
+    pub status: String,
+    pub priority: String,
+    pub handler: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "case.html")]
 pub struct CasePage {
@@ -497,6 +505,8 @@ pub struct CasePage {
     /// The agreed-deadline form as typed.
     pub deadline: String,
     pub deadline_reason: String,
+    /// What the status, priority and handler selects show selected.
+    pub chosen: ChosenView,
 }
 
 impl CasePage {
@@ -680,6 +690,23 @@ pub struct AdminPage {
     pub notice: Option<String>,
 }
 
+/// What was typed into the new-token form.
+pub struct TokenValues {
+    pub name: String,
+    pub days: String,
+    pub write: bool,
+}
+
+impl Default for TokenValues {
+    fn default() -> Self {
+        TokenValues {
+            name: String::new(),
+            days: String::new(),
+            write: true,
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]
 pub struct AccountPage {
@@ -688,7 +715,7 @@ pub struct AccountPage {
     /// A token just made (shown this once) and when it runs out (epoch ms).
     pub new_token: Option<(String, i64)>,
     pub errors: FormErrors,
-    pub token_name: String,
+    pub token: TokenValues,
     pub token_days: Vec<i64>,
     pub locale: Option<String>,
     pub languages: Vec<crate::i18n::Lang>,

@@ -38,6 +38,16 @@ pub struct Again {
     pub follow_up: bool,
     pub deadline: Option<String>,
     pub deadline_reason: String,
+    /// What the handling forms had chosen (status, priority, handler keys).
+    pub chosen: Chosen,
+}
+
+/// An edit's choices as sent, shown again when it is refused.
+#[derive(Default)]
+pub struct Chosen {
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub handler: Option<String>,
 }
 
 /// The statuses a reply may set at once, in the order the buttons show.
@@ -112,8 +122,19 @@ pub async fn case_page(
         let tomorrow = now + jiff::SignedDuration::from_hours(24);
         texts::datetime_input(tomorrow.as_millisecond())
     });
+    let chosen = crate::views::ChosenView {
+        status: (again.chosen.status)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| case.status.key().to_owned()),
+        priority: (again.chosen.priority)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| case.priority.key().to_owned()),
+        handler: (again.chosen.handler)
+            .unwrap_or_else(|| case.handler_id.map(|h| h.to_string()).unwrap_or_default()),
+    };
     let sla = state.store.sla();
     Ok(CasePage {
+        chosen,
         clocks: clock_views(&case, sla, now),
         expectations: if staff {
             Vec::new()
@@ -398,9 +419,17 @@ pub async fn update(
         }))
     }
     .await;
+    let again = || Again {
+        chosen: Chosen {
+            status: Some(f.status.clone()),
+            priority: Some(f.priority.clone()),
+            handler: f.handler.clone(),
+        },
+        ..Again::default()
+    };
     match fields {
-        Ok(change) => edit(&state, &user, case, change, &f.version, Again::default()).await,
-        Err(e) => refused_edit(&state, &user, case, e, Again::default()).await,
+        Ok(change) => edit(&state, &user, case, change, &f.version, again()).await,
+        Err(e) => refused_edit(&state, &user, case, e, again()).await,
     }
 }
 

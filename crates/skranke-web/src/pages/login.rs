@@ -7,7 +7,7 @@ use crate::account;
 use crate::auth::{self, Client, CurrentUser};
 use crate::error::WebError;
 use crate::i18n::{Lang, Msg};
-use crate::views::{AccountPage, FormErrors, LoginPage, Nav, PasswordPage};
+use crate::views::{AccountPage, FormErrors, LoginPage, Nav, PasswordPage, TokenValues};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -209,14 +209,14 @@ async fn account_page(
     user: &CurrentUser,
     new_token: Option<(String, i64)>,
     errors: FormErrors,
-    token_name: String,
+    token: TokenValues,
 ) -> Result<AccountPage, WebError> {
     Ok(AccountPage {
         tokens: state.store.list_api_tokens(user.user.id).await?,
         nav: Nav::of(user),
         new_token,
         errors,
-        token_name,
+        token,
         token_days: account::TOKEN_DAYS.to_vec(),
         locale: user.user.locale.clone(),
         languages: Lang::ALL.to_vec(),
@@ -232,7 +232,7 @@ pub async fn account(
         &user,
         None,
         FormErrors::new("token-"),
-        String::new(),
+        TokenValues::default(),
     )
     .await
 }
@@ -255,10 +255,21 @@ pub async fn create_token(
     Form(f): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    let days = f.days.trim();
     let request = account::TokenRequest {
         name: f.name.clone(),
         write: f.write.is_some(),
-        days: f.days.trim().parse().unwrap_or(account::TOKEN_DAYS[0]),
+        // Not a number: out of range, so the field gets its error.
+        days: if days.is_empty() {
+            account::TOKEN_DAYS[0]
+        } else {
+            days.parse().unwrap_or(0)
+        },
+    };
+    let typed = TokenValues {
+        name: f.name,
+        days: f.days,
+        write: f.write.is_some(),
     };
     let created = account::create_token_for(
         &state,
@@ -276,7 +287,7 @@ pub async fn create_token(
                 &user,
                 Some((token, expires)),
                 FormErrors::new("token-"),
-                String::new(),
+                TokenValues::default(),
             )
             .await?,
         ),
@@ -288,7 +299,7 @@ pub async fn create_token(
             let errors = FormErrors::of("token-", field, &e.msg());
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                account_page(&state, &user, None, errors, f.name).await?,
+                account_page(&state, &user, None, errors, typed).await?,
             )
         }
         Err(e) => return Err(e),

@@ -139,6 +139,19 @@ setTimeout(() => b.click(), 0);
 return '';
 "#;
 
+/// Which typed fields lost their value, and whether an error is shown.
+const KEPT: &str = r#"
+const lost = [];
+if (!document.querySelector('.error-summary, .field-error, #conflict, #confirm-closed, #reopen-refused, #login-error, .error')) lost.push('no error shown');
+for (const [id, v] of Object.entries(arguments[0])) {
+  const e = document.getElementById(id);
+  if (!e || e.type === 'password') continue;
+  const now = e.type === 'checkbox' ? e.checked : e.value;
+  if (now !== v) lost.push(`#${id} is ${JSON.stringify(now)}, was typed ${JSON.stringify(v)}`);
+}
+return lost;
+"#;
+
 struct Walk {
     c: Client,
     base: String,
@@ -165,6 +178,14 @@ impl Walk {
                 self.visited.insert(r);
             }
         }
+    }
+
+    /// Submits a form that must be refused: the answer shows an error, and
+    /// every field still holds what was typed (passwords excepted).
+    async fn refused(&mut self, what: &str, fields: Json, button: &str) {
+        self.submit(what, fields.clone(), button).await;
+        let r = self.c.execute(KEPT, vec![fields]).await.unwrap();
+        assert_eq!(r, json!([]), "{what}");
     }
 
     /// Fills fields without submitting.
@@ -392,7 +413,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     w.visit("/login").await;
     w.checks_can_fail().await;
     w.visit("/login").await;
-    w.submit(
+    w.refused(
         "login with a wrong password",
         json!({"username": "ansatt", "password": "feil"}),
         "#login",
@@ -407,10 +428,14 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     w.visit("/").await;
     w.visit("/portal").await;
     w.visit("/portal/new").await;
-    w.submit("report with nothing filled in", json!({}), "#submit-case")
-        .await;
+    w.refused(
+        "report with a title but no description and a bad computer name",
+        json!({"title": "Skriveren står", "computer_name": "PC 1;drop"}),
+        "#submit-case",
+    )
+    .await;
     let summary = w.text(".error-summary").await;
-    assert!(summary.contains("Tittel"), "{summary}");
+    assert!(summary.contains("Beskrivelse"), "{summary}");
     w.screenshot("report-form").await;
     // A title of 200 characters without a space must wrap everywhere.
     let long =
@@ -438,13 +463,13 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     }
     let resolved = case_in(&app, Some("ansatt"), Status::Resolved).await;
     w.visit(&format!("/cases/{}", resolved.number)).await;
-    w.submit("reopen without a reason", json!({}), "#reopen")
+    w.refused("reopen without a reason", json!({}), "#reopen")
         .await;
-    w.submit("reply with nothing", json!({}), "#send-reply")
+    w.refused("reply with nothing", json!({}), "#send-reply")
         .await;
     let closed = case_in(&app, Some("ansatt"), Status::Closed).await;
     w.visit(&format!("/cases/{}", closed.number)).await;
-    w.submit(
+    w.refused(
         "reply to a closed case",
         json!({"reply-body": "Feilen er tilbake."}),
         "#send-reply",
@@ -452,17 +477,26 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     .await;
     w.submit("follow-up report", json!({}), "#follow-up").await;
     w.visit("/account").await;
-    w.submit(
+    w.refused(
         "token without a name",
-        json!({"token-name": ""}),
+        json!({"token-name": "", "token-days": "30", "token-write": false}),
         "#create-token",
     )
     .await;
+    let kept = w
+        .c
+        .execute(
+            "return [document.getElementById('token-days').value, document.getElementById('token-write').checked]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, json!(["30", false]), "the form keeps what was chosen");
     w.submit("token", json!({"token-name": "Skript"}), "#create-token")
         .await;
     assert!(!w.text("#new-token").await.is_empty());
     w.visit("/account/password").await;
-    w.submit(
+    w.refused(
         "password change with wrong fields",
         json!({"current": "feil", "new": "kort", "repeat": "annet"}),
         "#save-password",
@@ -479,7 +513,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         .await;
     w.visit("/portal").await;
     w.visit("/portal/new").await;
-    w.submit("report in English with nothing", json!({}), "#submit-case")
+    w.refused("report in English with nothing", json!({}), "#submit-case")
         .await;
     w.visit(&format!("/cases/{new_number}")).await;
     w.visit("/finnes-ikke").await;
@@ -530,7 +564,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     w.visit("/agent/phone?q=ingensomhelst").await;
     let kari = app.store.user_by_username("ansatt").await.unwrap();
     w.visit(&format!("/agent/phone/{}", kari.id)).await;
-    w.submit("phone report with nothing", json!({}), "#submit-case")
+    w.refused("phone report with nothing", json!({}), "#submit-case")
         .await;
     for status in Status::ALL {
         let case = case_in(&app, None, status).await;
@@ -539,9 +573,9 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     let open = case_in(&app, None, Status::InProgress).await;
     w.visit(&format!("/cases/{}", open.number)).await;
     w.screenshot("case-page").await;
-    w.submit("reply with nothing", json!({}), "#send-reply")
+    w.refused("reply with nothing", json!({}), "#send-reply")
         .await;
-    w.submit(
+    w.refused(
         "deadline in the wrong form",
         json!({"edit-deadline": "i morgen", "edit-reason": ""}),
         "#set-deadline",
@@ -560,7 +594,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         jiff::Timestamp::now(),
     )
     .await;
-    w.submit(
+    w.refused(
         "status change on a stale page",
         json!({"edit-status": "waiting_customer"}),
         "#save-status",
@@ -583,7 +617,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     );
     let closed = case_in(&app, None, Status::Closed).await;
     w.visit(&format!("/cases/{}", closed.number)).await;
-    w.submit(
+    w.refused(
         "reply to a closed case",
         json!({"reply-body": "Vi ser på det igjen."}),
         "#send-reply",
@@ -599,23 +633,23 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     login(&c, &app.base, "admin").await;
     let mut w = walk(c, "nb");
     w.visit("/admin").await;
-    w.submit(
+    w.refused(
         "new user with bad fields",
         json!({"u-username": "", "u-email": "ikke-epost"}),
         "#create-user",
     )
     .await;
-    w.submit("new organisation without a name", json!({}), "#create-org")
+    w.refused("new organisation without a name", json!({}), "#create-org")
         .await;
-    w.submit(
+    w.refused(
         "new unit without a name",
         json!({}),
         "form[action$='/units'] button",
     )
     .await;
-    w.submit("new team without a name", json!({}), "#create-team")
+    w.refused("new team without a name", json!({}), "#create-team")
         .await;
-    w.submit("new service without a name", json!({}), "#create-service")
+    w.refused("new service without a name", json!({}), "#create-service")
         .await;
     w.submit("new team", json!({"team-name": "Nettverk"}), "#create-team")
         .await;
