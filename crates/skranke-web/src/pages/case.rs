@@ -265,7 +265,7 @@ pub async fn add_message(
             ..Again::default()
         };
         let page = case_page(&state, &user, case, again).await?;
-        return Ok(answer(StatusCode::PAYLOAD_TOO_LARGE, page));
+        return Ok(answer(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
     let idem = match reply.form_token.as_str() {
         "" => None,

@@ -441,6 +441,86 @@ async fn oversized_attachments_are_refused_and_nothing_is_kept() {
     );
 }
 
+both!(a_file_over_the_limit_or_too_much_text_keeps_what_was_typed);
+async fn a_file_over_the_limit_or_too_much_text_keeps_what_was_typed() {
+    let mut config = Config::default();
+    config.cases.max_attachment_bytes = 1024;
+    let app = spawn_with(config).await;
+    let (kari, csrf) = app.login("ansatt").await;
+    let before = app.case_count().await;
+    let big = || reqwest::multipart::Part::bytes(vec![b'x'; 2000]).file_name("logg.txt");
+
+    // The first report, with a file just over the limit.
+    let r = kari
+        .post(app.url("/portal/cases"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .text("kind", "fault")
+                .text("title", "Skriveren <står>")
+                .text("description", "Papirstopp i skuff 2")
+                .part("attachment", big()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("«logg.txt» er for stor"), "{page}");
+    assert!(page.contains("høyst 1,0\u{a0}kB"), "the limit in words");
+    assert!(
+        page.contains("value=\"Skriveren &#60;står&#62;\""),
+        "title kept, escaped"
+    );
+    assert!(
+        page.contains(">Papirstopp i skuff 2</textarea>"),
+        "text kept"
+    );
+    assert_eq!(app.case_count().await, before, "nothing stored");
+
+    // Too long a title: the same form, the same text.
+    let long = "a".repeat(201);
+    let r = app
+        .post(
+            &kari,
+            "/portal/cases",
+            &[
+                ("csrf", &csrf),
+                ("kind", "fault"),
+                ("title", &long),
+                ("description", "Beskrivelse"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Tittel kan ikke være lenger enn 200 tegn."),
+        "{page}"
+    );
+    assert!(page.contains(&long));
+    assert_eq!(app.case_count().await, before);
+
+    // A reply with a file over the limit keeps the reply.
+    let number = app.report(&kari, &csrf, "Med svar").await;
+    let r = app
+        .reply(
+            &kari,
+            &number,
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .text("body", "Her er loggen")
+                .part("attachment", big()),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("«logg.txt» er for stor"));
+    assert!(page.contains(">Her er loggen</textarea>"), "reply kept");
+    let case = app.store.case_by_number(&number).await.unwrap();
+    assert!(app.store.messages(case.id, true).await.unwrap().is_empty());
+}
+
 both!(admin_manages_people_organizations_and_teams);
 async fn admin_manages_people_organizations_and_teams() {
     let app = spawn().await;
