@@ -1,12 +1,13 @@
 //! The caller's own account over the API: who am I, API tokens, the
 //! password, sessions, and an agent's notifications.
 
-use super::schema::{Line, UserKindSchema};
+use super::schema::{Line, LocaleSchema, UserKindSchema};
 use super::{ApiJson, ApiPath, rfc3339};
 use crate::AppState;
 use crate::account::{self, TOKEN_DAYS, TokenRequest};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem, WebError};
+use crate::i18n::Lang;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,7 +22,7 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(me))
+        .routes(routes!(me, update_me))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(delete_token))
         .routes(routes!(change_password))
@@ -32,6 +33,38 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// A person as the API shows them in full.
+/// What a person may change about themselves here.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeUpdate {
+    /// The language of pages, notifications and API error details;
+    /// `null` (or absent): the request's `Accept-Language`.
+    #[serde(default)]
+    #[schema(value_type = Option<LocaleSchema>)]
+    pub locale: Option<Lang>,
+}
+
+/// Choose the language, as on the account page.
+#[utoipa::path(patch, path = "/api/v1/me", request_body = MeUpdate,
+    responses(
+        (status = 200, description = "Changed; the account as it is now.", body = UserDto),
+        (status = 422, description = "Not a language we have.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn update_me(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(req): ApiJson<MeUpdate>,
+) -> Result<Json<UserDto>, ApiError> {
+    state
+        .store
+        .set_locale(user.0.id, req.locale.map(Lang::code))
+        .await
+        .map_err(WebError::from)?;
+    let me = state.store.user(user.0.id).await.map_err(WebError::from)?;
+    Ok(Json(me.into()))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct UserDto {
     pub id: i64,
@@ -48,6 +81,9 @@ pub struct UserDto {
     pub active: bool,
     /// An admin reset the password; it must be changed at the next login.
     pub must_change_password: bool,
+    /// The language they chose; `null`: their browser's (`Accept-Language`).
+    #[schema(value_type = Option<LocaleSchema>)]
+    pub locale: Option<Lang>,
 }
 
 impl From<User> for UserDto {
@@ -65,6 +101,7 @@ impl From<User> for UserDto {
             team_id: u.team_id,
             active: u.active,
             must_change_password: u.must_change_password,
+            locale: u.locale.as_deref().and_then(Lang::parse),
         }
     }
 }

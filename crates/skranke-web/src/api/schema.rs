@@ -27,6 +27,27 @@ macro_rules! key_schema {
     };
 }
 
+/// A language of the user interface: Norsk (bokmål) or English.
+pub struct LocaleSchema;
+
+impl utoipa::PartialSchema for LocaleSchema {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some(crate::i18n::Lang::ALL.iter().map(|l| l.code())))
+            .description(Some(
+                "A language of the user interface: `nb` Norsk (bokmål), `en` English.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LocaleSchema {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Locale")
+    }
+}
+
 key_schema!(
     StatusSchema,
     "Status",

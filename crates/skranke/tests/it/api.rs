@@ -1,7 +1,7 @@
 //! The JSON API and its OpenAPI document.
 
 use crate::support::{client, spawn};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 both!(api_case_lifecycle);
@@ -911,4 +911,33 @@ async fn files_confirm_and_reopen_over_the_api() {
         Some("Skjermen blinker igjen"),
         "the reason is in the history"
     );
+}
+
+both!(a_person_chooses_the_language_over_the_api_as_on_the_account_page);
+async fn a_person_chooses_the_language_over_the_api_as_on_the_account_page() {
+    let app = spawn().await;
+    let token = app.token("ansatt").await;
+    let me = |body| app.api(Method::PATCH, "/api/v1/me", &token, Some(body));
+    let r = me(json!({"locale": "en"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["locale"], "en");
+    // Error details follow the choice, with no Accept-Language.
+    let r = app
+        .api(Method::GET, "/api/v1/cases/2026-999999", &token, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let detail = r.json::<Value>().await.unwrap()["detail"].to_string();
+    assert!(detail.contains("No such resource"), "{detail}");
+    // The page speaks it too.
+    let (c, _) = app.login("ansatt").await;
+    let (_, page) = app.get(&c, "/portal").await;
+    assert!(page.contains("<html lang=\"en\">"));
+
+    let r = me(json!({"locale": "sv"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = me(json!({"locale": null})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["locale"], Value::Null);
+    let (_, page) = app.get(&c, "/portal").await;
+    assert!(page.contains("<html lang=\"nb\">"), "back to the default");
 }
