@@ -6,6 +6,7 @@
 //! again if the commit fails.
 
 use crate::error::WebError;
+use crate::i18n::Msg;
 use crate::notify::BoxFuture;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{StatusCode, header};
@@ -197,6 +198,21 @@ pub async fn download(
         bytes,
     )
         .into_response())
+}
+
+/// Whether a request's body is a multipart form (files may come with it).
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// What a form says at its file field about a file over the limit.
+pub fn too_big_msg(name: &str, max_bytes: usize) -> Msg {
+    Msg::new("error-file-too-big")
+        .arg("name", name)
+        .arg("max", crate::texts::size(max_bytes as i64))
 }
 
 /// A file as it came in a multipart body.

@@ -130,11 +130,7 @@ fn body_limit(state: &AppState, method: &Method, path: &str, multipart: bool) ->
 /// Reads the whole body within the time and size limits, before any
 /// handler sees the request.
 pub async fn limits(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let multipart = crate::files::is_multipart(req.headers());
     let limit = body_limit(&state, req.method(), req.uri().path(), multipart);
     let api = req.uri().path().starts_with("/api/");
     let refuse = |e: WebError| {

@@ -655,19 +655,6 @@ pub struct PhonePage {
     pub results: Vec<User>,
 }
 
-/// The new-user form as typed.
-#[derive(Default)]
-pub struct UserFormValues {
-    pub username: String,
-    pub full_name: String,
-    pub email: String,
-    pub phone: String,
-    pub kind: String,
-    pub org_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub team_id: Option<i64>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
 pub struct AdminPage {
@@ -684,7 +671,8 @@ pub struct AdminPage {
     pub form: String,
     pub errors: FormErrors,
     /// What the failed form held.
-    pub user_values: UserFormValues,
+    /// The new-user form as typed (the password left out).
+    pub user_values: crate::admin::UserRequest,
     pub name_value: String,
     pub domains_value: String,
     pub notice: Option<String>,

@@ -294,11 +294,7 @@ impl FromRequest<AppState> for CaseSubmission {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let multipart = files::is_multipart(req.headers());
         if !multipart {
             let ApiJson(request) = ApiJson::<NewCaseRequest>::from_request(req, state).await?;
             let raw = serde_json::to_vec(&request).unwrap_or_default();
@@ -791,11 +787,7 @@ impl FromRequest<AppState> for MessageInput {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let multipart = files::is_multipart(req.headers());
         if !multipart {
             let ApiJson(request) = ApiJson::<MessageRequest>::from_request(req, state).await?;
             return Ok(MessageInput {

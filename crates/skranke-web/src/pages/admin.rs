@@ -6,7 +6,7 @@ use crate::admin::{self, Named};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::views::{AdminPage, AuditPage, FormErrors, Nav, UserFormValues};
+use crate::views::{AdminPage, AuditPage, FormErrors, Nav};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +20,7 @@ use skranke_core::audit::AuditEvent;
 struct Again {
     form: String,
     errors: FormErrors,
-    user: UserFormValues,
+    user: admin::UserRequest,
     name: String,
     domains: String,
     notice: Option<String>,
@@ -117,32 +117,31 @@ pub async fn create_user(
     Form(f): Form<UserForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
+    // What was typed, shown again on a refusal (never the password).
+    let typed = admin::UserRequest {
+        username: f.username,
+        full_name: f.full_name,
+        email: f.email,
+        phone: f.phone,
+        kind: f.kind,
+        org_id: f.org_id.trim().parse().ok(),
+        unit_id: f.unit_id.trim().parse().ok(),
+        team_id: f.team_id.trim().parse().ok(),
+        password: String::new(),
+    };
     let again = Again {
         form: "user".into(),
         errors: FormErrors::new("u-"),
-        user: UserFormValues {
-            username: f.username.clone(),
-            full_name: f.full_name.clone(),
-            email: f.email.clone(),
-            phone: f.phone.clone(),
-            kind: f.kind.clone(),
-            org_id: f.org_id.trim().parse().ok(),
-            unit_id: f.unit_id.trim().parse().ok(),
-            team_id: f.team_id.trim().parse().ok(),
-        },
+        user: typed.clone(),
         ..Again::default()
     };
     let result = async {
         let r = admin::UserRequest {
-            username: f.username,
-            full_name: f.full_name,
-            email: f.email,
-            phone: f.phone,
-            kind: f.kind,
             org_id: opt_id("org_id", &f.org_id)?,
             unit_id: opt_id("unit_id", &f.unit_id)?,
             team_id: opt_id("team_id", &f.team_id)?,
             password: f.password,
+            ..typed
         };
         let username = r.username.trim().to_owned();
         admin::create_user(&state, r, user.audit(AuditEvent::UserCreated)).await?;

@@ -252,12 +252,7 @@ pub async fn add_message(
         for name in &reply.too_big {
             form.errors.add(
                 "attachment",
-                &Msg::new("error-file-too-big")
-                    .arg("name", name.as_str())
-                    .arg(
-                        "max",
-                        texts::size(state.config.cases.max_attachment_bytes as i64),
-                    ),
+                &files::too_big_msg(name, state.config.cases.max_attachment_bytes),
             );
         }
         let again = Again {

@@ -14,7 +14,7 @@ use crate::views::{
     CaseFormValues, FormErrors, HoursRow, Nav, NewCasePage, PortalPage, PortalRow, priority_infos,
 };
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -109,11 +109,7 @@ impl FromRequest<AppState> for CaseUpload {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let multipart = files::is_multipart(req.headers());
         if !multipart {
             // A form without files may come urlencoded.
             let Form(form) = Form::<CaseForm>::from_request(req, state).await?;
@@ -381,12 +377,7 @@ pub async fn submit(
             for name in &too_big {
                 errors.add(
                     "attachment",
-                    &Msg::new("error-file-too-big")
-                        .arg("name", name.as_str())
-                        .arg(
-                            "max",
-                            texts::size(state.config.cases.max_attachment_bytes as i64),
-                        ),
+                    &files::too_big_msg(name, state.config.cases.max_attachment_bytes),
                 );
             }
             let page = new_case_page(state, user, caller, f.values(), errors).await?;
