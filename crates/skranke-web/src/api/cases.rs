@@ -282,6 +282,11 @@ pub struct NewCaseUpload {
     attachment: Vec<Vec<u8>>,
 }
 
+/// A multipart body's part that the operation does not take.
+fn unknown_part(name: &str) -> ApiError {
+    WebError::invalid_msg(name, Msg::new("error-unknown-field").arg("field", name)).into()
+}
+
 /// A new case in JSON, or in a multipart form with its files.
 struct CaseSubmission {
     request: NewCaseRequest,
@@ -327,13 +332,7 @@ impl FromRequest<AppState> for CaseSubmission {
                         files.push(u);
                     }
                 }
-                other => {
-                    return Err(WebError::invalid_msg(
-                        other,
-                        Msg::new("error-unknown-field").arg("field", other),
-                    )
-                    .into());
-                }
+                other => return Err(unknown_part(other)),
             }
         }
         let request = request.ok_or_else(|| WebError::invalid("case", "error-required"))?;
@@ -831,13 +830,7 @@ impl FromRequest<AppState> for MessageInput {
                         files.push(u);
                     }
                 }
-                other => {
-                    return Err(WebError::invalid_msg(
-                        other,
-                        Msg::new("error-unknown-field").arg("field", other),
-                    )
-                    .into());
-                }
+                other => return Err(unknown_part(other)),
             }
         }
         Ok(MessageInput { request, files })
