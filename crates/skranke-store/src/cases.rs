@@ -283,11 +283,9 @@ impl Store {
             .await?;
         }
         let notices = notice::of_registration(c.created_by, handler_person);
+        // No `case_views` row yet: for the requester everything the desk
+        // writes is new, which is what a missing row means.
         add_notices(&mut tx, id, None, &notices, c.now).await?;
-        if c.created_by == c.requester_id {
-            // The requester has seen their own report.
-            mark_seen(&mut tx, c.requester_id, id, c.now).await?;
-        }
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
         if let Some(k) = &c.idempotency {
             idempotency::record(&mut tx, k, id, None).await?;

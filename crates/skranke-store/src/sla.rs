@@ -361,7 +361,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let user = item.user_id.ok_or(StoreError::MissingReference("user"))?;
         tx.exec(q("INSERT INTO notifications (user_id, case_id, kind, outbox_id, created_at) VALUES ($1, $2, 'escalated', $3, $4) \
-             ON CONFLICT (outbox_id) DO NOTHING",).bind(user).bind(item.case_id).bind(item.id).bind(ms(now)))
+             ON CONFLICT (outbox_id) WHERE outbox_id IS NOT NULL DO NOTHING",).bind(user).bind(item.case_id).bind(item.id).bind(ms(now)))
         .await?;
         mark(&mut tx, item.id, now, None, None).await?;
         tx.commit().await?;

@@ -17,7 +17,11 @@ ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT 'escalated';
 ALTER TABLE notifications ALTER COLUMN kind DROP DEFAULT;
 ALTER TABLE notifications ADD COLUMN actor_id BIGINT REFERENCES users(id);
 ALTER TABLE notifications DROP COLUMN text;
-CREATE INDEX notifications_unread ON notifications (user_id, case_id) WHERE read_at IS NULL;
+-- Partial indexes: most notifications have no outbox entry and are read
+-- soon, so the common insert and the unread count touch as little as can be.
+ALTER TABLE notifications DROP CONSTRAINT notifications_outbox_id_key;
+CREATE UNIQUE INDEX notifications_outbox ON notifications (outbox_id) WHERE outbox_id IS NOT NULL;
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
 
 -- When a person last looked at a case: what is new to a requester.
 CREATE TABLE case_views (

@@ -652,3 +652,68 @@ async fn admin_manages_people_organizations_and_teams() {
     assert!(page.contains("Kommune C") && page.contains("Nivå 2") && page.contains("nyansatt"));
     let _ = csrf_of(&page);
 }
+
+both!(a_requester_sees_which_cases_have_replies_they_have_not_read);
+async fn a_requester_sees_which_cases_have_replies_they_have_not_read() {
+    let app = spawn().await;
+    let (kari, kcsrf) = app.login("ansatt").await;
+    let number = app.report(&kari, &kcsrf, "Uleste svar").await;
+    let row_marked = |page: &str| {
+        let at = page
+            .find(&format!(">{number}</a>"))
+            .expect("the case is listed");
+        page[at..]
+            .split("</td>")
+            .next()
+            .unwrap()
+            .contains("new-reply")
+    };
+    let (_, portal) = app.get(&kari, "/portal").await;
+    assert!(!row_marked(&portal), "their own report is not news");
+
+    let case = app.store.case_by_number(&number).await.unwrap();
+    let handler = app.store.user(case.handler_id.unwrap()).await.unwrap();
+    let (agent, acsrf) = app.login(&handler.username).await;
+    let note = reqwest::multipart::Form::new()
+        .text("csrf", acsrf.clone())
+        .text("body", "Internt: sjekk lisens")
+        .text("internal", "on");
+    assert_eq!(
+        app.reply(&agent, &number, note).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, portal) = app.get(&kari, "/portal").await;
+    assert!(
+        !row_marked(&portal),
+        "an internal note is not for the requester"
+    );
+
+    let answer = reqwest::multipart::Form::new()
+        .text("csrf", acsrf.clone())
+        .text("body", "Prøv å starte på nytt.");
+    assert_eq!(
+        app.reply(&agent, &number, answer).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, portal) = app.get(&kari, "/portal").await;
+    assert!(row_marked(&portal), "the desk's answer is marked");
+    let (_, page) = app.get(&kari, &format!("/cases/{number}")).await;
+    assert!(
+        page.contains("id=\"new-notice\""),
+        "the case page says what is new"
+    );
+    assert!(page.contains("class=\" new\""), "and marks the message");
+
+    // Once read, it is no longer new; their own reply does not make it so.
+    let own = reqwest::multipart::Form::new()
+        .text("csrf", kcsrf.clone())
+        .text("body", "Det hjalp ikke.");
+    assert_eq!(
+        app.reply(&kari, &number, own).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, portal) = app.get(&kari, "/portal").await;
+    assert!(!row_marked(&portal));
+    let (_, page) = app.get(&kari, &format!("/cases/{number}")).await;
+    assert!(!page.contains("id=\"new-notice\""));
+}
