@@ -11,6 +11,7 @@ pub mod config;
 pub mod history;
 pub mod holidays;
 pub mod keys;
+pub mod mail;
 pub mod notice;
 pub mod priority;
 pub mod sla;
