@@ -1,0 +1,8 @@
+//! Skranke's e-mail layer. `parse` turns a raw message, as real mail
+//! programs write it, into the decoded facts the core decides on
+//! (`skranke_core::mail`): addresses, subject, the text, the files, the
+//! threading and automation headers. The MIME work is `mail-parser`'s.
+
+mod parse;
+
+pub use parse::{Inbound, InboundFile, MailError, parse};
