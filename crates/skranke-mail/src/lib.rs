@@ -4,5 +4,6 @@
 //! threading and automation headers. The MIME work is `mail-parser`'s.
 
 mod parse;
+pub mod smtp;
 
 pub use parse::{Inbound, InboundFile, MailError, parse};
