@@ -239,6 +239,24 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("user_id", I64), ("case_id", I64), ("seen_at", I64)],
     ),
     (
+        "inbound_mail",
+        &[
+            ("id", I64),
+            ("identity", Str),
+            ("received_at", I64),
+            ("source", Str),
+            ("envelope_from", Str),
+            ("envelope_to", Str),
+            ("peer", Str),
+            ("size", I64),
+            ("storage_key", Str),
+            ("state", Str),
+            ("reason", Str),
+            ("case_id", I64),
+            ("processed_at", I64),
+        ],
+    ),
+    (
         "idempotency_keys",
         &[
             ("user_id", I64),
@@ -267,6 +285,7 @@ const WITH_IDENTITY: &[&str] = &[
     "outbox",
     "notifications",
     "audit_log",
+    "inbound_mail",
 ];
 
 macro_rules! read_rows {

@@ -20,7 +20,8 @@ pub async fn export(store: &Store, files: &dyn FileStore) -> Result<String> {
     let mut keys = Vec::new();
     for (table, rows) in &tables {
         for row in rows {
-            if *table == "attachments"
+            // Attachments and raw inbound mail keep their bytes as files.
+            if matches!(*table, "attachments" | "inbound_mail")
                 && let Some(Value::String(k)) = row.get("storage_key")
             {
                 keys.push(k.clone());

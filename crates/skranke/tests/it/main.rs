@@ -38,6 +38,7 @@ mod connections;
 mod contract;
 mod flows;
 mod idempotency;
+mod mail;
 mod migrations;
 mod multi;
 mod robustness;

@@ -1,0 +1,104 @@
+//! Inbound mail as it arrived: recorded once per message (its identity),
+//! durably, before the sender is told it was taken.
+
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::ms;
+use crate::query::q;
+use jiff::Timestamp;
+
+/// How a message came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailSource {
+    Smtp,
+    Imap,
+}
+
+impl MailSource {
+    pub fn key(self) -> &'static str {
+        match self {
+            MailSource::Smtp => "smtp",
+            MailSource::Imap => "imap",
+        }
+    }
+}
+
+/// A message to record; its raw bytes are already in the file store.
+#[derive(Debug, Clone)]
+pub struct NewInboundMail<'a> {
+    /// `id:<message-id>` or `sha256:<hex>`.
+    pub identity: &'a str,
+    pub source: MailSource,
+    /// `None` over IMAP; `Some("")` for a bounce's `MAIL FROM:<>`.
+    pub envelope_from: Option<&'a str>,
+    pub envelope_to: &'a [String],
+    pub peer: Option<&'a str>,
+    pub size: i64,
+    pub storage_key: &'a str,
+    /// Why it goes straight to quarantine (unreadable MIME), if it does.
+    pub quarantine: Option<&'a str>,
+    pub now: Timestamp,
+}
+
+/// What became of a message handed to [`Store::receive_mail`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    pub id: i64,
+    /// The same message had come before: nothing new was recorded, and
+    /// the caller's file is not needed.
+    pub duplicate: bool,
+}
+
+impl Store {
+    /// Records a message once. The second arrival of the same identity
+    /// records nothing and names the first.
+    pub async fn receive_mail(&self, m: &NewInboundMail<'_>) -> Result<Received, StoreError> {
+        let mut tx = self.begin().await?;
+        let inserted: Option<i64> = tx
+            .scalar_opt(
+                q("INSERT INTO inbound_mail (identity, received_at, source, envelope_from, envelope_to, peer, \
+                   size, storage_key, state, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                   ON CONFLICT (identity) DO NOTHING RETURNING id")
+                .bind(m.identity)
+                .bind(ms(m.now))
+                .bind(m.source.key())
+                .bind(m.envelope_from)
+                .bind(m.envelope_to.join(","))
+                .bind(m.peer)
+                .bind(m.size)
+                .bind(m.storage_key)
+                .bind(if m.quarantine.is_some() {
+                    "quarantined"
+                } else {
+                    "pending"
+                })
+                .bind(m.quarantine),
+            )
+            .await?;
+        let received = match inserted {
+            Some(id) => Received {
+                id,
+                duplicate: false,
+            },
+            None => Received {
+                id: tx
+                    .scalar(q("SELECT id FROM inbound_mail WHERE identity = $1").bind(m.identity))
+                    .await?,
+                duplicate: true,
+            },
+        };
+        tx.commit().await?;
+        Ok(received)
+    }
+
+    /// Messages waiting to become cases or replies, oldest first.
+    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(self
+            .reader()
+            .all(
+                q("SELECT id, storage_key FROM inbound_mail WHERE state = 'pending' ORDER BY id LIMIT $1")
+                    .bind(limit),
+            )
+            .await?)
+    }
+}
