@@ -13,6 +13,7 @@ mod error;
 pub mod files;
 mod guard;
 pub mod i18n;
+pub mod inbound;
 mod logsafe;
 pub mod notify;
 mod pages;

@@ -99,3 +99,105 @@ async fn the_same_message_arriving_at_once_is_recorded_once() {
     assert!(got.iter().all(|r| r.id == got[0].id));
     assert_eq!(app.store.pending_mail(10).await.unwrap().len(), 1);
 }
+
+fn files_under(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    files_under(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+both!(mail_over_smtp_is_recorded_before_it_is_answered);
+async fn mail_over_smtp_is_recorded_before_it_is_answered() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let app = spawn().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config = std::sync::Arc::new(skranke_mail::smtp::SmtpConfig {
+        hostname: "skranke.test".into(),
+        recipients: vec!["kundeservice@kundeservice.example".into()],
+        max_size: 1_000_000,
+        max_recipients: 10,
+        idle: std::time::Duration::from_secs(10),
+    });
+    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
+    tokio::spawn(skranke_mail::smtp::serve(
+        listener,
+        config,
+        sink,
+        std::future::pending(),
+    ));
+    let attachments = skranke_web::attachments_dir(&app.state.config, &app.data);
+    let before = files_under(&attachments);
+
+    // The same message twice (a client that did not hear the 250), and
+    // something that is not MIME at all.
+    let script = format!(
+        r#"
+import smtplib
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "kari@kommune-a.example"
+m["To"] = "kundeservice@kundeservice.example"
+m["Subject"] = "Skjermen flimrer"
+m["Message-ID"] = "<to-ganger@kommune-a.example>"
+m.set_content("Skjermen flimrer etter oppdatering.")
+for _ in range(2):
+    with smtplib.SMTP("127.0.0.1", {port}) as s:
+        s.send_message(m)
+with smtplib.SMTP("127.0.0.1", {port}) as s:
+    s.sendmail("kari@kommune-a.example", ["kundeservice@kundeservice.example"], b"\r\n\r\nbare tekst uten hode")
+"#
+    );
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let tables = app.store.export_tables().await.unwrap();
+    let rows = &tables.iter().find(|(t, _)| *t == "inbound_mail").unwrap().1;
+    assert_eq!(rows.len(), 2, "the repeat is not recorded again: {rows:?}");
+    let kept = rows.iter().find(|r| r["state"] == "pending").unwrap();
+    assert_eq!(kept["identity"], "id:to-ganger@kommune-a.example");
+    assert_eq!(kept["envelope_from"], "kari@kommune-a.example");
+    let raw = app
+        .state
+        .files
+        .get(kept["storage_key"].as_str().unwrap())
+        .await
+        .unwrap();
+    let parsed = skranke_mail::parse(&raw).unwrap();
+    assert_eq!(parsed.subject.as_deref(), Some("Skjermen flimrer"));
+    let broken = rows.iter().find(|r| r["state"] == "quarantined").unwrap();
+    assert!(
+        broken["reason"].as_str().unwrap().contains("MIME"),
+        "{broken:?}"
+    );
+    assert_eq!(
+        files_under(&attachments),
+        before + 2,
+        "no file is kept for the repeat"
+    );
+}
