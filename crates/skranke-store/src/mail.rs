@@ -40,6 +40,15 @@ pub struct NewInboundMail<'a> {
     pub now: Timestamp,
 }
 
+/// A recorded message not yet made into a case or reply.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingMail {
+    pub id: i64,
+    pub identity: String,
+    pub storage_key: String,
+    pub envelope_from: Option<String>,
+}
+
 /// What became of a message handed to [`Store::receive_mail`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Received {
@@ -91,13 +100,48 @@ impl Store {
         Ok(received)
     }
 
+    /// A message is done: it became (or joined) `case_id`, or was set
+    /// aside (`quarantined`) or answered by nobody (`processed` without a
+    /// case, e.g. an auto-reply), with the reason.
+    pub async fn finish_mail(
+        &self,
+        id: i64,
+        quarantined: bool,
+        reason: Option<&str>,
+        case_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.exec(
+            q(
+                "UPDATE inbound_mail SET state = $1, reason = $2, case_id = $3, processed_at = $4 \
+               WHERE id = $5 AND state = 'pending'",
+            )
+            .bind(if quarantined {
+                "quarantined"
+            } else {
+                "processed"
+            })
+            .bind(reason)
+            .bind(case_id)
+            .bind(ms(now))
+            .bind(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Messages waiting to become cases or replies, oldest first.
-    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<PendingMail>, StoreError> {
         Ok(self
             .reader()
             .all(
-                q("SELECT id, storage_key FROM inbound_mail WHERE state = 'pending' ORDER BY id LIMIT $1")
-                    .bind(limit),
+                q(
+                    "SELECT id, identity, storage_key, envelope_from FROM inbound_mail \
+                   WHERE state = 'pending' ORDER BY id LIMIT $1",
+                )
+                .bind(limit),
             )
             .await?)
     }

@@ -109,6 +109,17 @@ impl Store {
         Ok(id)
     }
 
+    /// The organization a mail domain belongs to.
+    pub async fn org_by_domain(&self, domain: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .reader()
+            .scalar_opt(
+                q("SELECT org_id FROM org_domains WHERE lower(domain) = $1")
+                    .bind(domain.to_lowercase()),
+            )
+            .await?)
+    }
+
     /// Every organization with its domains and units: three queries, no N+1.
     pub async fn list_orgs(&self) -> Result<Vec<Organization>, StoreError> {
         let mut orgs: Vec<Organization> = self

@@ -118,6 +118,19 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// The active person with this e-mail address (compared in lower case).
+    pub async fn user_by_email(&self, address: &str) -> Result<Option<User>, StoreError> {
+        Ok(self
+            .reader()
+            .opt(
+                q(format!(
+                    "{USER_COLUMNS} FROM users u {USER_JOINS} WHERE lower(u.email) = $1 AND u.active = TRUE ORDER BY u.id LIMIT 1"
+                ))
+                .bind(address.to_lowercase()),
+            )
+            .await?)
+    }
+
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
         Ok(self
             .reader()

@@ -86,3 +86,242 @@ pub async fn receive(
         }
     }
 }
+
+/// What became of one recorded message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new case, or a message on the case it answers.
+    Case(i64),
+    /// Set aside for an admin, with the reason.
+    Quarantined(String),
+    /// Written by a machine: nobody answers it, no case.
+    Ignored(String),
+}
+
+/// Turns recorded mail into cases and replies, oldest first; returns how
+/// many were handled. A message is marked done only after its case or
+/// reply is committed, and the case is registered under the idempotency
+/// key `mail:<identity>`, so a crash in between cannot make two.
+pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebError> {
+    let pending = state.store.pending_mail(limit).await?;
+    for p in &pending {
+        let outcome = process_one(state, p).await?;
+        let now = jiff::Timestamp::now();
+        let (quarantined, reason, case) = match &outcome {
+            Outcome::Case(id) => (false, None, Some(*id)),
+            Outcome::Quarantined(why) => (true, Some(why.as_str()), None),
+            Outcome::Ignored(why) => (false, Some(why.as_str()), None),
+        };
+        state
+            .store
+            .finish_mail(p.id, quarantined, reason, case, now)
+            .await?;
+    }
+    Ok(pending.len())
+}
+
+async fn process_one(
+    state: &AppState,
+    p: &skranke_store::PendingMail,
+) -> Result<Outcome, WebError> {
+    use skranke_core::mail;
+    let raw = state
+        .files
+        .get(&p.storage_key)
+        .await
+        .map_err(|e| WebError::Internal(format!("reading mail {}: {e}", p.id)))?;
+    let m = match tokio::task::spawn_blocking(move || skranke_mail::parse(&raw))
+        .await
+        .map_err(|e| WebError::Internal(format!("parsing mail: {e}")))?
+    {
+        Ok(m) => m,
+        Err(e) => return Ok(Outcome::Quarantined(e.to_string())),
+    };
+    // Our Message-IDs carry the desk's own mail domain.
+    let own = mail::domain(&state.config.contact.email).to_owned();
+    if let Some(why) = mail::automatic(&m.origin(p.envelope_from.as_deref()), &own) {
+        return Ok(Outcome::Ignored(format!("automatic: {why:?}")));
+    }
+    let Some(from) = m.from.clone() else {
+        return Ok(Outcome::Quarantined("no sender address".into()));
+    };
+    let requester = match state.store.user_by_email(&from).await? {
+        Some(u) => u,
+        None => match state.store.org_by_domain(mail::domain(&from)).await? {
+            Some(org) => new_requester(state, &from, m.from_name.as_deref(), org).await?,
+            None => {
+                return Ok(Outcome::Quarantined(format!(
+                    "unknown sender domain {}",
+                    mail::domain(&from)
+                )));
+            }
+        },
+    };
+    if !requester.kind.is_customer() && !requester.kind.is_staff() {
+        return Ok(Outcome::Quarantined("the sender is not a customer".into()));
+    }
+    let body = mail::written_part(&m.text).to_owned();
+    let attachments = files::store_all(
+        state.files.as_ref(),
+        m.files
+            .iter()
+            .map(|f| files::Upload {
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                bytes: f.bytes.clone(),
+            })
+            .collect(),
+    )
+    .await?;
+    // The case the mail answers, if the sender takes part in it.
+    let tagged = match m.subject.as_deref().and_then(mail::case_number_in) {
+        Some(n) => state.store.case_by_number(&n.to_string()).await.ok(),
+        None => None,
+    };
+    let joined = mail::thread(None, tagged.as_ref().map(|c| c.id), |id| match &tagged {
+        Some(c) if c.id == id && c.requester_id == requester.id => mail::Participant::Requester,
+        Some(c) if c.id == id && requester.kind.is_staff() => mail::Participant::Agent,
+        _ => mail::Participant::Stranger,
+    });
+    let key = crate::casework::idempotency_key(
+        "mail",
+        requester.id,
+        &format!("mail:{}", short(&p.identity)),
+        &[p.identity.as_bytes()],
+    )?;
+    let mut follows = None;
+    if let (Some(case), Some(_)) = (&tagged, joined) {
+        let actor = skranke_core::Actor {
+            user_id: requester.id,
+            kind: requester.kind,
+        };
+        let change = skranke_core::change::Change::Message(skranke_core::change::NewMessage {
+            body: cut(&body, skranke_core::case::MESSAGE_MAX),
+            attachments: attachments.len(),
+            ..Default::default()
+        });
+        match crate::casework::apply(
+            state,
+            actor,
+            case,
+            change,
+            skranke_store::BasedOn::Latest,
+            &attachments,
+            Some(key.clone()),
+        )
+        .await
+        {
+            Ok(_) => return Ok(Outcome::Case(case.id)),
+            // Closed, or resolved too long ago: a new case that follows it up.
+            Err(WebError::Conflict { .. }) => follows = Some(case.id),
+            Err(e) => {
+                for a in &attachments {
+                    state.files.delete(&a.storage_key).await;
+                }
+                return Err(e);
+            }
+        }
+    }
+    let title = mail::title(m.subject.as_deref(), &m.text)
+        .unwrap_or_else(|| crate::i18n::t("mail-no-subject"));
+    let description = if body.trim().is_empty() {
+        title.clone()
+    } else {
+        cut(&body, skranke_core::case::DESCRIPTION_MAX)
+    };
+    let input = skranke_core::NewCaseInput {
+        kind: skranke_core::CaseKind::Fault,
+        title,
+        description,
+        requester_username: requester.username.clone(),
+        computer_name: String::new(),
+        service_id: None,
+        suggested_priority: skranke_core::Priority::Low,
+        priority_confirmed: false,
+        channel: skranke_core::Channel::Email,
+        follows_id: follows,
+    }
+    .validate()
+    .map_err(|errors| crate::casework::validation_error(&errors))?;
+    let registered =
+        crate::casework::register(state, &requester, &requester, input, attachments, Some(key))
+            .await?;
+    Ok(Outcome::Case(registered.case.id))
+}
+
+/// At most `max` characters.
+fn cut(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// An identity short enough for an idempotency key (which has a length limit).
+fn short(identity: &str) -> String {
+    if identity.len() <= 100 && identity.bytes().all(|b| b.is_ascii_graphic()) {
+        identity.to_owned()
+    } else {
+        hex::encode(&Sha256::digest(identity.as_bytes())[..16])
+    }
+}
+
+/// A person who wrote from a known organisation's domain for the first time.
+async fn new_requester(
+    state: &AppState,
+    address: &str,
+    name: Option<&str>,
+    org: i64,
+) -> Result<skranke_store::User, WebError> {
+    let local: String = address
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+        .take(40)
+        .collect();
+    let base = if local.is_empty() {
+        "bruker".to_owned()
+    } else {
+        local
+    };
+    for n in 1..=50 {
+        let username = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        if state.store.user_by_username(&username).await.is_ok() {
+            continue;
+        }
+        let created = state
+            .store
+            .create_user(
+                &skranke_store::NewUser {
+                    username: username.clone(),
+                    full_name: name.unwrap_or(&base).to_owned(),
+                    email: address.to_owned(),
+                    phone: String::new(),
+                    kind: skranke_core::UserKind::Employee,
+                    org_id: Some(org),
+                    unit_id: None,
+                    team_id: None,
+                    password_hash: None,
+                    must_change_password: false,
+                },
+                &skranke_core::audit::AuditEntry::new(
+                    skranke_core::audit::AuditEvent::UserCreated,
+                    None,
+                ),
+                jiff::Timestamp::now(),
+            )
+            .await;
+        match created {
+            Ok(id) => return Ok(state.store.user(id).await?),
+            // Taken meanwhile: the next name.
+            Err(skranke_store::StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(WebError::Internal(format!(
+        "no free username for {address}"
+    )))
+}

@@ -281,3 +281,4 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+mail-no-subject = (no subject)

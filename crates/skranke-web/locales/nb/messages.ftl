@@ -278,3 +278,4 @@ month-9 = september
 month-10 = oktober
 month-11 = november
 month-12 = desember
+mail-no-subject = (uten emne)

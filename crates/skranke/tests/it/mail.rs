@@ -56,8 +56,11 @@ async fn a_message_is_recorded_once_however_often_it_arrives() {
     assert!(!broken.duplicate);
     let pending = app.store.pending_mail(10).await.unwrap();
     assert_eq!(
-        pending,
-        vec![(first.id, "mail/1".to_owned())],
+        pending
+            .iter()
+            .map(|p| (p.id, p.storage_key.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(first.id, "mail/1")],
         "one pending, the unreadable one in quarantine"
     );
 }
@@ -199,5 +202,181 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
         files_under(&attachments),
         before + 2,
         "no file is kept for the repeat"
+    );
+}
+
+/// Sends `messages` (Python expressions building an EmailMessage `m`) over SMTP.
+async fn send_with_python(port: u16, messages: &[String]) {
+    let mut script = String::from(
+        "import smtplib\nfrom email.message import EmailMessage\ns = smtplib.SMTP('127.0.0.1', PORT)\n",
+    )
+    .replace("PORT", &port.to_string());
+    for m in messages {
+        script.push_str("m = EmailMessage()\n");
+        script.push_str(m);
+        script.push_str("\ns.send_message(m)\n");
+    }
+    script.push_str("s.quit()\n");
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn listen(app: &crate::support::TestApp) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config = std::sync::Arc::new(skranke_mail::smtp::SmtpConfig {
+        hostname: "skranke.test".into(),
+        recipients: vec!["kundeservice@kundeservice.example".into()],
+        max_size: 1_000_000,
+        max_recipients: 10,
+        idle: std::time::Duration::from_secs(10),
+    });
+    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
+    tokio::spawn(skranke_mail::smtp::serve(
+        listener,
+        config,
+        sink,
+        std::future::pending(),
+    ));
+    port
+}
+
+fn message(from: &str, id: &str, subject: &str, body: &str, extra: &str) -> String {
+    format!(
+        "m['From'] = {from:?}\nm['To'] = 'kundeservice@kundeservice.example'\nm['Subject'] = {subject:?}\nm['Message-ID'] = '<{id}@test.example>'\n{extra}\nm.set_content({body:?})"
+    )
+}
+
+both!(mail_becomes_cases_and_replies_only_for_the_right_people);
+async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let app = spawn().await;
+    let port = listen(&app).await;
+    send_with_python(
+        port,
+        &[message(
+            "Kari Nordmann <ansatt@kommune-a.example>",
+            "m1",
+            "Skjermen  flimrer\tetter oppdatering",
+            "Skjermen flimrer hver morgen.\n-- \nKari Nordmann\nKommune A",
+            "",
+        ) + "\nm.add_attachment(b'\\x89PNG\\r\\n\\x1a\\nbilde', maintype='image', subtype='png', filename='skjerm.png')"],
+    )
+    .await;
+    assert_eq!(
+        skranke_web::inbound::process_pending(&app.state, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    let (cases, _) = app
+        .store
+        .list_cases(&skranke_store::CaseFilter {
+            text: Some("Skjermen flimrer etter".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(cases.len(), 1);
+    let case = &cases[0];
+    assert_eq!(case.title, "Skjermen flimrer etter oppdatering");
+    assert_eq!(
+        case.description, "Skjermen flimrer hver morgen.",
+        "signature trimmed"
+    );
+    assert_eq!(case.channel, skranke_core::Channel::Email);
+    assert_eq!(case.requester_username, "ansatt");
+    assert!(case.handler_id.is_some(), "a handler like any case");
+    let files = app.store.attachments(case.id, false).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].filename, "skjerm.png");
+
+    let tag = format!("[Sak {}]", case.number);
+    send_with_python(
+        port,
+        &[
+            // The requester answers: it joins the case, without the quoted history.
+            message(
+                "ansatt@kommune-a.example",
+                "m2",
+                &format!("SV: Skjermen flimrer {tag}"),
+                "Nå er det verre.\n\nDen 1. des. 2026 kl. 10:15 skrev Kundeservice <kundeservice@kundeservice.example>:\n> Prøv å starte på nytt.",
+                "",
+            ),
+            // Someone else quoting the number: a case of their own.
+            message("ansatt2@kommune-b.example", "m3", &format!("Re: {tag}"), "Samme feil her.", ""),
+            // A new person at a known organisation: registered as a requester.
+            message("Per Ny <per.ny@kommune-a.example>", "m4", "Tilgang til fagsystem", "Jeg trenger tilgang.", ""),
+            // Unknown domain, a pupil, an auto-reply: no case.
+            message("x@ukjent.example", "m5", "Hei", "Hei", ""),
+            message("elev@kommune-a.example", "m6", "PC", "Hjelp", ""),
+            message("ansatt@kommune-a.example", "m7", "Fravær", "Jeg er bortreist.", "m['Auto-Submitted'] = 'auto-replied'"),
+            // The first message once more.
+            message("ansatt@kommune-a.example", "m1", "Skjermen flimrer etter oppdatering", "x", ""),
+        ],
+    )
+    .await;
+    let before = app.case_count().await;
+    assert_eq!(
+        skranke_web::inbound::process_pending(&app.state, 100)
+            .await
+            .unwrap(),
+        6,
+        "the repeat was never recorded"
+    );
+    assert_eq!(app.case_count().await, before + 2, "Ola's and Per's");
+    let msgs = app.store.messages(case.id, true).await.unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].body, "Nå er det verre.");
+    let per = app
+        .store
+        .user_by_email("per.ny@kommune-a.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (per.username.as_str(), per.full_name.as_str()),
+        ("per.ny", "Per Ny")
+    );
+    let tables = app.store.export_tables().await.unwrap();
+    let rows = &tables.iter().find(|(t, _)| *t == "inbound_mail").unwrap().1;
+    let state_of = |id: &str| {
+        let r = rows
+            .iter()
+            .find(|r| r["identity"] == format!("id:{id}@test.example"))
+            .unwrap();
+        (
+            r["state"].as_str().unwrap().to_owned(),
+            r["reason"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    assert_eq!(state_of("m5").0, "quarantined");
+    assert!(state_of("m5").1.contains("ukjent.example"));
+    assert_eq!(state_of("m6").0, "quarantined");
+    assert_eq!(state_of("m7").0, "processed");
+    assert!(state_of("m7").1.contains("automatic"));
+    assert_eq!(
+        skranke_web::inbound::process_pending(&app.state, 100)
+            .await
+            .unwrap(),
+        0,
+        "nothing twice"
     );
 }
