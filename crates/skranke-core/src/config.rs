@@ -23,6 +23,54 @@ pub struct Config {
     pub escalation: EscalationConfig,
     pub sla: SlaConfig,
     pub storage: StorageConfig,
+    pub mail: MailConfig,
+}
+
+/// E-mail: the built-in SMTP listener the organisation's mail server
+/// relays to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    pub smtp: SmtpListenConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpListenConfig {
+    /// Address to take mail on (e.g. `127.0.0.1:2525`); none: no listener.
+    pub listen: Option<String>,
+    /// Addresses we take mail for; empty: `contact.email`.
+    pub recipients: Vec<String>,
+    /// The largest message, in bytes.
+    pub max_message_bytes: usize,
+    /// A session ends after this long without a line from the client.
+    pub idle_seconds: u32,
+}
+
+impl Default for SmtpListenConfig {
+    fn default() -> Self {
+        SmtpListenConfig {
+            listen: None,
+            recipients: Vec::new(),
+            max_message_bytes: 25 * 1024 * 1024,
+            idle_seconds: 120,
+        }
+    }
+}
+
+impl Config {
+    /// The addresses the SMTP listener takes mail for.
+    pub fn mail_recipients(&self) -> Vec<String> {
+        let listed = if self.mail.smtp.recipients.is_empty() {
+            std::slice::from_ref(&self.contact.email)
+        } else {
+            &self.mail.smtp.recipients[..]
+        };
+        listed
+            .iter()
+            .filter_map(|a| crate::mail::address(a))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -434,6 +482,7 @@ impl Default for Config {
             escalation: EscalationConfig::default(),
             sla: SlaConfig::default(),
             storage: StorageConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -642,6 +691,28 @@ impl Config {
                     "`{}` is not an address like 127.0.0.1:8080",
                     self.server.listen
                 ),
+            });
+        }
+        if let Some(l) = &self.mail.smtp.listen
+            && l.parse::<std::net::SocketAddr>().is_err()
+        {
+            report.errors.push(Finding {
+                field: "mail.smtp.listen".into(),
+                message: format!("`{l}` is not an address like 127.0.0.1:2525"),
+            });
+        }
+        for (i, r) in self.mail.smtp.recipients.iter().enumerate() {
+            if crate::mail::address(r).is_none() {
+                report.errors.push(Finding {
+                    field: format!("mail.smtp.recipients[{i}]"),
+                    message: format!("`{r}` is not an e-mail address"),
+                });
+            }
+        }
+        if self.mail.smtp.max_message_bytes == 0 || self.mail.smtp.idle_seconds == 0 {
+            report.errors.push(Finding {
+                field: "mail.smtp".into(),
+                message: "max_message_bytes and idle_seconds must be at least 1".into(),
             });
         }
         for (i, p) in self.server.trusted_proxies.iter().enumerate() {

@@ -9,9 +9,52 @@ use crate::files;
 use sha2::{Digest, Sha256};
 use skranke_mail::smtp::{Accepted, BoxFuture, Envelope, Sink};
 use skranke_store::{MailSource, NewInboundMail, Received};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Takes mail on `listener` and makes it into cases as it comes (and
+/// every ten seconds, for anything left from before a restart).
+pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
+    let wake = Arc::new(Notify::new());
+    let config = Arc::new(skranke_mail::smtp::SmtpConfig {
+        hostname: state
+            .config
+            .contact
+            .email
+            .rsplit_once('@')
+            .map_or("skranke", |(_, d)| d)
+            .to_owned(),
+        recipients: state.config.mail_recipients(),
+        max_size: state.config.mail.smtp.max_message_bytes,
+        max_recipients: 50,
+        idle: std::time::Duration::from_secs(u64::from(state.config.mail.smtp.idle_seconds)),
+    });
+    let sink = Arc::new(MailSink(state.clone(), wake.clone()));
+    tokio::spawn(skranke_mail::smtp::serve(
+        listener,
+        config,
+        sink,
+        std::future::pending(),
+    ));
+    tokio::spawn(async move {
+        loop {
+            match process_pending(&state, 50).await {
+                Ok(50) => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %crate::logsafe::Safe(&e.to_string()), "processing incoming mail failed; trying again soon");
+                }
+            }
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+            }
+        }
+    });
+}
 
 /// The SMTP listener's sink: a message is taken once it is recorded.
-pub struct MailSink(pub AppState);
+pub struct MailSink(pub AppState, pub Arc<Notify>);
 
 impl Sink for MailSink {
     fn deliver(&self, envelope: Envelope, raw: Vec<u8>) -> BoxFuture<'_, Accepted> {
@@ -27,7 +70,10 @@ impl Sink for MailSink {
             )
             .await
             {
-                Ok(_) => Accepted::Stored,
+                Ok(_) => {
+                    self.1.notify_one();
+                    Accepted::Stored
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, %peer, "an incoming message could not be stored; the sender will retry");
                     Accepted::Later("Cannot store the message now; try again later".into())
@@ -105,7 +151,13 @@ pub enum Outcome {
 pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebError> {
     let pending = state.store.pending_mail(limit).await?;
     for p in &pending {
-        let outcome = process_one(state, p).await?;
+        let outcome = match process_one(state, p).await {
+            Ok(o) => o,
+            // The database or the disk: the message waits for the next round.
+            Err(e @ (WebError::Unavailable(_) | WebError::Internal(_))) => return Err(e),
+            // Anything else is about this message: set aside, the queue goes on.
+            Err(e) => Outcome::Quarantined(format!("could not be made a case: {e}")),
+        };
         let now = jiff::Timestamp::now();
         let (quarantined, reason, case) = match &outcome {
             Outcome::Case(id) => (false, None, Some(*id)),
@@ -316,8 +368,14 @@ async fn new_requester(
             .await;
         match created {
             Ok(id) => return Ok(state.store.user(id).await?),
-            // Taken meanwhile: the next name.
-            Err(skranke_store::StoreError::Conflict(_)) => continue,
+            // Taken meanwhile: the person (another instance registered
+            // them), or only the name (the next one).
+            Err(skranke_store::StoreError::Conflict(_)) => {
+                if let Some(u) = state.store.user_by_email(address).await? {
+                    return Ok(u);
+                }
+                continue;
+            }
             Err(e) => return Err(e.into()),
         }
     }

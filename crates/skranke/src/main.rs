@@ -46,9 +46,13 @@ enum Command {
         /// Address to listen on (overrides `server.listen`).
         #[arg(long, env = "SKRANKE_LISTEN")]
         listen: Option<String>,
-        /// Seed demo organizations, people and cases (password `demo`).
+        /// Seed demo organizations, people and cases (password `demo`);
+        /// take mail on 127.0.0.1:2525 unless told otherwise.
         #[arg(long)]
         demo: bool,
+        /// Take mail over SMTP on this address (overrides `mail.smtp.listen`).
+        #[arg(long, env = "SKRANKE_SMTP_LISTEN")]
+        smtp_listen: Option<String>,
     },
     /// Work with the configuration file.
     Config {
@@ -222,7 +226,12 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { data, listen, demo } => serve(data, listen, demo).await,
+        Command::Serve {
+            data,
+            listen,
+            demo,
+            smtp_listen,
+        } => serve(data, listen, demo, smtp_listen).await,
         Command::Sla { command } => sla(command),
         Command::Export { data, output } => {
             let config = load_config(data.config.as_deref())?;
@@ -456,7 +465,15 @@ fn config_check(file: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()> {
+/// Where the demo takes mail when nothing else is said.
+const DEMO_SMTP: &str = "127.0.0.1:2525";
+
+async fn serve(
+    data: DataArgs,
+    listen: Option<String>,
+    demo: bool,
+    smtp_listen: Option<String>,
+) -> Result<()> {
     let mut config = load_config(data.config.as_deref())?;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn".into());
@@ -511,6 +528,28 @@ async fn serve(data: DataArgs, listen: Option<String>, demo: bool) -> Result<()>
         .map_err(|e| anyhow::anyhow!(e))?;
     // Catches up on escalations that fell due while the server was down.
     skranke_web::notify::spawn_scheduler(state.clone());
+    let smtp = smtp_listen.or_else(|| state.config.mail.smtp.listen.clone());
+    let demo_smtp = smtp.is_none() && demo;
+    if let Some(at) = smtp.or_else(|| demo_smtp.then(|| DEMO_SMTP.to_owned())) {
+        let addr: std::net::SocketAddr = at
+            .parse()
+            .with_context(|| format!("--smtp-listen: `{at}` is not an address"))?;
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => {
+                println!(
+                    "Taking mail for {} at smtp://{}",
+                    state.config.mail_recipients().join(", "),
+                    l.local_addr()?
+                );
+                skranke_web::inbound::spawn(state.clone(), l);
+            }
+            // Several demo servers may run side by side: one takes the mail.
+            Err(e) if demo_smtp => {
+                println!("The demo takes no mail: {addr} is in use ({e}).");
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot take mail on {addr}")),
+        }
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -306,3 +306,109 @@ fn sla_due_prints_local_deadlines_and_levels() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--priority"));
 }
+
+#[test]
+fn the_demo_takes_mail_and_makes_it_a_case() {
+    use std::io::{BufRead, BufReader};
+    if Command::new("python3").arg("--version").output().is_err() {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let dir = temp_dir("serve-mail");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = skranke()
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--smtp-listen",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data")
+        .arg(dir.join("data"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = String::new();
+    let mut mail = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("Taking mail for") {
+            mail = line.clone();
+        }
+        if let Some(u) = line.strip_prefix("Skranke is running at ") {
+            url = u.trim_end_matches('/').to_owned();
+            break;
+        }
+    }
+    assert!(
+        mail.contains("kundeservice@kundeservice.example") && mail.contains(&port.to_string()),
+        "{mail}"
+    );
+    let script = format!(
+        "import smtplib\nfrom email.message import EmailMessage\nm = EmailMessage()\n\
+         m['From'] = 'ansatt@kommune-a.example'\nm['To'] = 'kundeservice@kundeservice.example'\n\
+         m['Subject'] = 'Kalenderen synkroniserer ikke'\nm.set_content('Siden i går.')\n\
+         s = smtplib.SMTP('127.0.0.1', {port})\ns.send_message(m)\ns.quit()\n"
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // An agent sees it in the queue within moments.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let found = rt.block_on(async {
+        let c = client();
+        let page = c
+            .get(format!("{url}/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = crate::support::csrf_of(&page);
+        c.post(format!("{url}/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "agent1"),
+                ("password", "demo"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        for _ in 0..50 {
+            let q = c
+                .get(format!("{url}/agent?queue=all&q=Kalenderen"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(q.status(), StatusCode::OK);
+            if q.text()
+                .await
+                .unwrap()
+                .contains("Kalenderen synkroniserer ikke")
+            {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(dir);
+    assert!(found, "the mail became a case an agent can find");
+}

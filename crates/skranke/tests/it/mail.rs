@@ -138,7 +138,10 @@ async fn mail_over_smtp_is_recorded_before_it_is_answered() {
         max_recipients: 10,
         idle: std::time::Duration::from_secs(10),
     });
-    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
+    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(
+        app.state.clone(),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    ));
     tokio::spawn(skranke_mail::smtp::serve(
         listener,
         config,
@@ -240,7 +243,10 @@ async fn listen(app: &crate::support::TestApp) -> u16 {
         max_recipients: 10,
         idle: std::time::Duration::from_secs(10),
     });
-    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
+    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(
+        app.state.clone(),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    ));
     tokio::spawn(skranke_mail::smtp::serve(
         listener,
         config,
