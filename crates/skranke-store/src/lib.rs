@@ -25,7 +25,7 @@ pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;
 pub use idempotency::IdempotencyKey;
-pub use mail::{MailSource, NewInboundMail, PendingMail, Received};
+pub use mail::{CaseMail, MailSource, NewInboundMail, PendingMail, Received};
 pub use models::*;
 pub use sla::{EscalationRow, Notification, OutboxItem, SlaError, SlaSettings};
 pub use users::NewUser;

@@ -49,6 +49,20 @@ pub struct PendingMail {
     pub envelope_from: Option<String>,
 }
 
+/// A message a case came from (or a requester's reply by mail), kept whole.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseMail {
+    pub id: i64,
+    pub case_id: i64,
+    pub requester_id: i64,
+    pub received_at: i64,
+    pub size: i64,
+    pub storage_key: String,
+}
+
+const CASE_MAIL: &str = "SELECT m.id, m.case_id, c.requester_id, m.received_at, m.size, m.storage_key \
+    FROM inbound_mail m JOIN cases c ON c.id = m.case_id";
+
 /// What became of a message handed to [`Store::receive_mail`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Received {
@@ -130,6 +144,22 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The messages a case came from and was answered with, by mail.
+    pub async fn mail_of_case(&self, case_id: i64) -> Result<Vec<CaseMail>, StoreError> {
+        Ok(self
+            .reader()
+            .all(q(format!("{CASE_MAIL} WHERE m.case_id = $1 ORDER BY m.id")).bind(case_id))
+            .await?)
+    }
+
+    /// One message that belongs to a case.
+    pub async fn case_mail(&self, id: i64) -> Result<CaseMail, StoreError> {
+        self.reader()
+            .opt(q(format!("{CASE_MAIL} WHERE m.id = $1")).bind(id))
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// Messages waiting to become cases or replies, oldest first.

@@ -32,3 +32,17 @@ pub async fn readable_attachment(
         Err(WebError::NotFound)
     }
 }
+
+/// A whole e-mail of a case, for whoever may read the case.
+pub async fn readable_mail(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<skranke_store::CaseMail, WebError> {
+    let m = state.store.case_mail(id).await?;
+    if actor.may_read_case(m.requester_id) {
+        Ok(m)
+    } else {
+        Err(WebError::NotFound)
+    }
+}

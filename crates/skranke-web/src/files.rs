@@ -149,6 +149,38 @@ pub fn content_type_of(declared: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// A whole e-mail as it came, as a download (`message/rfc822`), never shown.
+pub async fn download_mail(
+    files: &dyn FileStore,
+    m: &skranke_store::CaseMail,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let bytes = files
+        .get(&m.storage_key)
+        .await
+        .map_err(|e| WebError::Internal(format!("reading mail {}: {e}", m.id)))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", mail_filename(m.id)),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The name a whole e-mail downloads as.
+pub fn mail_filename(id: i64) -> String {
+    format!("epost-{id}.eml")
+}
+
 /// An attachment for the browser: an image whose bytes were checked is
 /// shown inline with its real type; anything else is a download, never
 /// for the browser to render or sniff.

@@ -460,6 +460,14 @@ pub struct Conflict {
     pub changes: Vec<String>,
 }
 
+/// A whole e-mail of a case, as a download link.
+pub struct MailView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub received: String,
+}
+
 /// The keys the handling forms show selected: the case's own, or what a
 /// refused edit had chosen.
 pub struct ChosenView {
@@ -476,6 +484,8 @@ pub struct CasePage {
     pub messages: Vec<MessageView>,
     /// Files that came with the report itself.
     pub case_attachments: Vec<AttachmentView>,
+    /// The e-mails the case came from or was answered with, whole.
+    pub mails: Vec<MailView>,
     pub history: Vec<HistoryEntry>,
     pub agents: Vec<User>,
     pub priorities: Vec<PriorityInfo>,

@@ -267,3 +267,5 @@ new-password = New password
 repeat-password = Repeat the new password
 password-rules = At least 12 characters. Avoid common passwords and your name; several words that do not belong together are easy to remember and hard to guess.
 must-change-password = Your password has been reset. Choose a new password before you go on.
+whole-mail = The whole e-mail, as it came
+received-at = received { $at }

@@ -267,3 +267,5 @@ new-password = Nytt passord
 repeat-password = Gjenta nytt passord
 password-rules = Minst 12 tegn. Unngå vanlige passord og navnet ditt; flere ord som ikke hører sammen er både lett å huske og vanskelig å gjette.
 must-change-password = Passordet ditt er tilbakestilt. Velg et nytt passord før du fortsetter.
+whole-mail = Hele e-posten, slik den kom
+received-at = mottatt { $at }

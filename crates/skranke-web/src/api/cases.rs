@@ -7,7 +7,7 @@ use super::schema::{
 };
 use super::{ApiJson, ApiPath, Person, range, rfc3339, unknown_value};
 use crate::AppState;
-use crate::access::{readable_attachment, readable_case};
+use crate::access::{readable_attachment, readable_case, readable_mail};
 use crate::auth::ApiUser;
 use crate::casework;
 use crate::error::{ApiError, WebError, unknown_as};
@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_messages, add_message))
         .routes(routes!(list_attachments))
         .routes(routes!(download_attachment))
+        .routes(routes!(download_mail))
         .routes(routes!(confirm_case))
         .routes(routes!(reopen_case))
 }
@@ -990,6 +991,26 @@ async fn download_attachment(
 ) -> Result<Response, ApiError> {
     let a = readable_attachment(&state, user.actor(), id).await?;
     Ok(files::download(state.files.as_ref(), &a).await?)
+}
+
+/// A case's e-mail as it came (the message a case was made from, or a
+/// requester's answer by mail), as `message/rfc822`. Its id is in the
+/// case page's link; a requester gets only their own cases' mail.
+#[utoipa::path(get, path = "/api/v1/mail/{id}",
+    params(("id" = i64, Path, description = "Inbound mail id")),
+    responses(
+        (status = 200, description = "The message's bytes.", content_type = "message/rfc822", body = Vec<u8>,
+            headers(("Content-Disposition" = String, description = "`attachment` with a file name"))),
+        (status = 404, description = "No such mail, not part of a case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn download_mail(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let m = readable_mail(&state, user.actor(), id).await?;
+    Ok(files::download_mail(state.files.as_ref(), &m).await?)
 }
 
 /// The requester confirms that a resolved case is solved: it is closed.

@@ -5,7 +5,7 @@
 
 use super::{Form, PagePath, opt_id};
 use crate::AppState;
-use crate::access::{readable_attachment, readable_case};
+use crate::access::{readable_attachment, readable_case, readable_mail};
 use crate::auth::CurrentUser;
 use crate::casework;
 use crate::error::WebError;
@@ -66,11 +66,21 @@ pub async fn case_page(
     again: Again,
 ) -> Result<CasePage, WebError> {
     let staff = user.is_staff();
-    let (messages, attachments, seen_at) = tokio::try_join!(
+    let (messages, attachments, seen_at, mails) = tokio::try_join!(
         state.store.messages(case.id, staff),
         state.store.attachments(case.id, staff),
-        state.store.seen_at(user.user.id, case.id)
+        state.store.seen_at(user.user.id, case.id),
+        state.store.mail_of_case(case.id)
     )?;
+    let mails = mails
+        .iter()
+        .map(|m| crate::views::MailView {
+            id: m.id,
+            name: files::mail_filename(m.id),
+            size: texts::size(m.size),
+            received: texts::datetime_short(m.received_at),
+        })
+        .collect();
     let (history, agents, escalations) = if staff {
         tokio::try_join!(
             state.store.history(case.id),
@@ -153,6 +163,7 @@ pub async fn case_page(
         reply_statuses,
         messages,
         case_attachments,
+        mails,
         history,
         agents,
         priorities: priority_infos(&state.config),
@@ -602,6 +613,16 @@ pub async fn attachment(
 ) -> Result<Response, WebError> {
     let a = readable_attachment(&state, user.actor(), id).await?;
     files::download(state.files.as_ref(), &a).await
+}
+
+/// A case's e-mail as it came, to download.
+pub async fn original_mail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, WebError> {
+    let m = readable_mail(&state, user.actor(), id).await?;
+    files::download_mail(state.files.as_ref(), &m).await
 }
 
 #[derive(Deserialize)]

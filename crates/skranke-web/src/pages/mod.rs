@@ -66,6 +66,7 @@ pub const ROUTES: &[Route] = &[
     action("/cases/{number}/confirm", || post(case::confirm)),
     action("/cases/{number}/reopen", || post(case::reopen)),
     action("/attachments/{id}", || get(case::attachment)),
+    action("/mail/{id}", || get(case::original_mail)),
     page("/agent", || get(agent::queue)),
     page("/agent/phone", || {
         get(agent::phone_search).post(agent::phone_create)

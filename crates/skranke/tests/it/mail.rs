@@ -313,6 +313,43 @@ async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
     let files = app.store.attachments(case.id, false).await.unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].filename, "skjerm.png");
+    // The whole mail, one click away, for the requester and the desk only.
+    let mails = app.store.mail_of_case(case.id).await.unwrap();
+    assert_eq!(mails.len(), 1);
+    let link = format!("/mail/{}", mails[0].id);
+    let (kari, _) = app.login("ansatt").await;
+    let (_, page) = app.get(&kari, &format!("/cases/{}", case.number)).await;
+    assert!(
+        page.contains(&format!("href=\"{link}\"")),
+        "the case page links it"
+    );
+    let r = kari.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "message/rfc822");
+    let whole = r.bytes().await.unwrap();
+    assert!(
+        skranke_mail::parse(&whole)
+            .unwrap()
+            .text
+            .contains("Kari Nordmann"),
+        "signature and all"
+    );
+    let (ola, _) = app.login("ansatt2").await;
+    assert_eq!(
+        ola.get(app.url(&link)).send().await.unwrap().status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let token = app.token("agent1").await;
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1{link}"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap(), whole);
 
     let tag = format!("[Sak {}]", case.number);
     send_with_python(
