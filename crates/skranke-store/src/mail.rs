@@ -154,6 +154,28 @@ impl Store {
             .await?)
     }
 
+    /// The number of the case of the first of these messages (identities,
+    /// as `Inbound::identity` writes them) that belongs to one.
+    pub async fn case_of_mail(&self, identities: &[String]) -> Result<Option<String>, StoreError> {
+        // A long References chain: the newest twenty are enough.
+        for identity in identities.iter().take(20) {
+            let number: Option<String> = self
+                .reader()
+                .scalar_opt(
+                    q(
+                        "SELECT c.number FROM inbound_mail m JOIN cases c ON c.id = m.case_id \
+                       WHERE m.identity = $1",
+                    )
+                    .bind(identity.as_str()),
+                )
+                .await?;
+            if number.is_some() {
+                return Ok(number);
+            }
+        }
+        Ok(None)
+    }
+
     /// One message that belongs to a case.
     pub async fn case_mail(&self, id: i64) -> Result<CaseMail, StoreError> {
         self.reader()

@@ -226,15 +226,31 @@ async fn process_one(
     )
     .await?;
     // The case the mail answers, if the sender takes part in it.
-    let tagged = match m.subject.as_deref().and_then(mail::case_number_in) {
+    // By the messages it answers (In-Reply-To, References), then by the tag.
+    let referenced: Vec<String> = m
+        .in_reply_to
+        .iter()
+        .chain(m.references.iter().rev())
+        .map(|id| format!("id:{}", id.to_ascii_lowercase()))
+        .collect();
+    let by_header = match state.store.case_of_mail(&referenced).await? {
+        Some(number) => state.store.case_by_number(&number).await.ok(),
+        None => None,
+    };
+    let by_subject = match m.subject.as_deref().and_then(mail::case_number_in) {
         Some(n) => state.store.case_by_number(&n.to_string()).await.ok(),
         None => None,
     };
-    let joined = mail::thread(None, tagged.as_ref().map(|c| c.id), |id| match &tagged {
-        Some(c) if c.id == id && c.requester_id == requester.id => mail::Participant::Requester,
-        Some(c) if c.id == id && requester.kind.is_staff() => mail::Participant::Agent,
+    let candidates = [by_header, by_subject];
+    let role = |id: i64| match candidates.iter().flatten().find(|c| c.id == id) {
+        Some(c) if c.requester_id == requester.id => mail::Participant::Requester,
+        Some(_) if requester.kind.is_staff() => mail::Participant::Agent,
         _ => mail::Participant::Stranger,
-    });
+    };
+    let ids = candidates.each_ref().map(|c| c.as_ref().map(|c| c.id));
+    let tagged = mail::thread(ids[0], ids[1], role)
+        .and_then(|id| candidates.iter().flatten().find(|c| c.id == id).cloned());
+    let joined = tagged.as_ref().map(|c| c.id);
     let key = crate::casework::idempotency_key(
         "mail",
         requester.id,

@@ -371,6 +371,22 @@ async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
             message("x@ukjent.example", "m5", "Hei", "Hei", ""),
             message("elev@kommune-a.example", "m6", "PC", "Hjelp", ""),
             message("ansatt@kommune-a.example", "m7", "Fravær", "Jeg er bortreist.", "m['Auto-Submitted'] = 'auto-replied'"),
+            // Answers to the first message without the tag: by In-Reply-To,
+            // the requester's joins the case, a stranger's does not.
+            message(
+                "ansatt@kommune-a.example",
+                "m8",
+                "Re: Skjermen flimrer",
+                "Og nå piper den.",
+                "m['In-Reply-To'] = '<m1@test.example>'",
+            ),
+            message(
+                "ansatt2@kommune-b.example",
+                "m9",
+                "Re: Skjermen flimrer",
+                "Hos meg også.",
+                "m['In-Reply-To'] = '<m1@test.example>'\nm['References'] = '<m0@test.example> <m1@test.example>'",
+            ),
             // The first message once more.
             message("ansatt@kommune-a.example", "m1", "Skjermen flimrer etter oppdatering", "x", ""),
         ],
@@ -381,13 +397,14 @@ async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
         skranke_web::inbound::process_pending(&app.state, 100)
             .await
             .unwrap(),
-        6,
+        8,
         "the repeat was never recorded"
     );
-    assert_eq!(app.case_count().await, before + 2, "Ola's and Per's");
+    assert_eq!(app.case_count().await, before + 3, "Ola's twice and Per's");
     let msgs = app.store.messages(case.id, true).await.unwrap();
-    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs.len(), 2);
     assert_eq!(msgs[0].body, "Nå er det verre.");
+    assert_eq!(msgs[1].body, "Og nå piper den.", "joined by In-Reply-To");
     let per = app
         .store
         .user_by_email("per.ny@kommune-a.example")
