@@ -279,7 +279,15 @@ async fn process_one(
         )
         .await
         {
-            Ok(_) => return Ok(Outcome::Case(case.id)),
+            Ok(changed) => {
+                // Another instance took this message first: its files are the ones kept.
+                if changed.replayed {
+                    for a in &attachments {
+                        state.files.delete(&a.storage_key).await;
+                    }
+                }
+                return Ok(Outcome::Case(case.id));
+            }
             // Closed, or resolved too long ago: a new case that follows it up.
             Err(WebError::Conflict { .. }) => follows = Some(case.id),
             Err(e) => {

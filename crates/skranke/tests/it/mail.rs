@@ -440,3 +440,47 @@ async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
         "nothing twice"
     );
 }
+
+both!(two_instances_processing_at_once_make_one_case);
+async fn two_instances_processing_at_once_make_one_case() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let app = spawn().await;
+    let port = listen(&app).await;
+    let attachments = skranke_web::attachments_dir(&app.state.config, &app.data);
+    let with_file =
+        "\nm.add_attachment(b'%PDF-1.4', maintype='application', subtype='pdf', filename='a.pdf')";
+    send_with_python(
+        port,
+        &[message(
+            "ansatt@kommune-a.example",
+            "p1",
+            "Samtidig",
+            "To prosesser.",
+            "",
+        ) + with_file],
+    )
+    .await;
+    let before_cases = app.case_count().await;
+    let before_files = files_under(&attachments);
+    // Two processors (as two instances would) take the same message at once.
+    let (a, b) = tokio::join!(
+        skranke_web::inbound::process_pending(&app.state, 10),
+        skranke_web::inbound::process_pending(&app.state, 10)
+    );
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(app.case_count().await, before_cases + 1, "one case");
+    assert_eq!(
+        files_under(&attachments),
+        before_files + 1,
+        "one copy of the attachment kept"
+    );
+    assert!(app.store.pending_mail(10).await.unwrap().is_empty());
+}
