@@ -17,13 +17,10 @@ use tokio::sync::Notify;
 pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
     let wake = Arc::new(Notify::new());
     let config = Arc::new(skranke_mail::smtp::SmtpConfig {
-        hostname: state
-            .config
-            .contact
-            .email
-            .rsplit_once('@')
-            .map_or("skranke", |(_, d)| d)
-            .to_owned(),
+        hostname: match skranke_core::mail::domain(&state.config.contact.email) {
+            "" => "skranke".to_owned(),
+            d => d.to_owned(),
+        },
         recipients: state.config.mail_recipients(),
         max_size: state.config.mail.smtp.max_message_bytes,
         max_recipients: 50,
@@ -250,7 +247,6 @@ async fn process_one(
     let ids = candidates.each_ref().map(|c| c.as_ref().map(|c| c.id));
     let tagged = mail::thread(ids[0], ids[1], role)
         .and_then(|id| candidates.iter().flatten().find(|c| c.id == id).cloned());
-    let joined = tagged.as_ref().map(|c| c.id);
     let key = crate::casework::idempotency_key(
         "mail",
         requester.id,
@@ -258,7 +254,7 @@ async fn process_one(
         &[p.identity.as_bytes()],
     )?;
     let mut follows = None;
-    if let (Some(case), Some(_)) = (&tagged, joined) {
+    if let Some(case) = &tagged {
         let actor = skranke_core::Actor {
             user_id: requester.id,
             kind: requester.kind,

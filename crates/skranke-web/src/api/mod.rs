@@ -65,10 +65,10 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, ApiError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
+        crate::pages::PagePath::<T>::from_request_parts(parts, state)
             .await
-            .map(|axum::extract::Path(v)| ApiPath(v))
-            .map_err(|_| ApiError(WebError::NotFound))
+            .map(|crate::pages::PagePath(v)| ApiPath(v))
+            .map_err(ApiError)
     }
 }
 

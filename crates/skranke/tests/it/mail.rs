@@ -103,6 +103,18 @@ async fn the_same_message_arriving_at_once_is_recorded_once() {
     assert_eq!(app.store.pending_mail(10).await.unwrap().len(), 1);
 }
 
+/// Python's smtplib is our independent SMTP client; without it, say so.
+fn no_python() -> bool {
+    let missing = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err();
+    if missing {
+        println!("SKIPPED: python3 is not installed");
+    }
+    missing
+}
+
 fn files_under(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {
         entries
@@ -120,34 +132,11 @@ fn files_under(dir: &std::path::Path) -> usize {
 
 both!(mail_over_smtp_is_recorded_before_it_is_answered);
 async fn mail_over_smtp_is_recorded_before_it_is_answered() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        println!("SKIPPED: python3 is not installed");
+    if no_python() {
         return;
     }
     let app = spawn().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let config = std::sync::Arc::new(skranke_mail::smtp::SmtpConfig {
-        hostname: "skranke.test".into(),
-        recipients: vec!["kundeservice@kundeservice.example".into()],
-        max_size: 1_000_000,
-        max_recipients: 10,
-        idle: std::time::Duration::from_secs(10),
-    });
-    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(
-        app.state.clone(),
-        std::sync::Arc::new(tokio::sync::Notify::new()),
-    ));
-    tokio::spawn(skranke_mail::smtp::serve(
-        listener,
-        config,
-        sink,
-        std::future::pending(),
-    ));
+    let port = listen(&app).await;
     let attachments = skranke_web::attachments_dir(&app.state.config, &app.data);
     let before = files_under(&attachments);
 
@@ -264,12 +253,7 @@ fn message(from: &str, id: &str, subject: &str, body: &str, extra: &str) -> Stri
 
 both!(mail_becomes_cases_and_replies_only_for_the_right_people);
 async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        println!("SKIPPED: python3 is not installed");
+    if no_python() {
         return;
     }
     let app = spawn().await;
@@ -443,12 +427,7 @@ async fn mail_becomes_cases_and_replies_only_for_the_right_people() {
 
 both!(two_instances_processing_at_once_make_one_case);
 async fn two_instances_processing_at_once_make_one_case() {
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        println!("SKIPPED: python3 is not installed");
+    if no_python() {
         return;
     }
     let app = spawn().await;
