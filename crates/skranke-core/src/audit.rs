@@ -25,10 +25,14 @@ pub enum AuditEvent {
     UnitCreated,
     TeamCreated,
     ServiceCreated,
+    /// An admin let a held e-mail through, to become a case.
+    MailReleased,
+    /// An admin deleted a held e-mail.
+    MailDeleted,
 }
 
 impl AuditEvent {
-    pub const ALL: [AuditEvent; 17] = [
+    pub const ALL: [AuditEvent; 19] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -46,6 +50,8 @@ impl AuditEvent {
         Self::UnitCreated,
         Self::TeamCreated,
         Self::ServiceCreated,
+        Self::MailReleased,
+        Self::MailDeleted,
     ];
 
     pub fn key(self) -> &'static str {
@@ -67,6 +73,8 @@ impl AuditEvent {
             Self::UnitCreated => "unit_created",
             Self::TeamCreated => "team_created",
             Self::ServiceCreated => "service_created",
+            Self::MailReleased => "mail_released",
+            Self::MailDeleted => "mail_deleted",
         }
     }
 }

@@ -27,11 +27,75 @@ pub struct Config {
 }
 
 /// E-mail: the built-in SMTP listener the organisation's mail server
-/// relays to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// relays to, and the relay Skranke sends through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailConfig {
     pub smtp: SmtpListenConfig,
+    pub outbound: OutboundConfig,
+    /// Domains (`elev.kommune.no`) or addresses of people who are not
+    /// customers (pupils, guardians): their mail is held with a polite
+    /// answer saying whom to ask.
+    pub not_customers: Vec<String>,
+    /// Mail from a domain no organisation has: held (`quarantine`), or
+    /// made a case from a person of no organisation (`case`).
+    pub unknown_senders: UnknownSenders,
+    /// Messages taken from one sender address per hour; more are answered
+    /// "try later" (451), which a real mail server does.
+    pub per_sender_per_hour: u32,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp: SmtpListenConfig::default(),
+            outbound: OutboundConfig::default(),
+            not_customers: Vec::new(),
+            unknown_senders: UnknownSenders::Quarantine,
+            per_sender_per_hour: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownSenders {
+    Quarantine,
+    Case,
+}
+
+/// Where notifications by e-mail go: an SMTP relay, or (to see them
+/// without one) `.eml` files in a directory. Neither: no e-mail is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboundConfig {
+    /// `smtp://host:25` (STARTTLS when offered), `smtp://host:587?tls=required`
+    /// or `smtps://host:465`.
+    pub relay: Option<String>,
+    pub user: Option<String>,
+    /// The relay password is read from this environment variable…
+    pub password_env: Option<String>,
+    /// … or from this file (never written in the config itself).
+    pub password_file: Option<std::path::PathBuf>,
+    pub directory: Option<std::path::PathBuf>,
+    /// The sender address; empty: `contact.email`.
+    pub from: Option<String>,
+    /// Attempts before a message is given up (and shown to admins).
+    pub max_attempts: u32,
+}
+
+impl Default for OutboundConfig {
+    fn default() -> Self {
+        OutboundConfig {
+            relay: None,
+            user: None,
+            password_env: None,
+            password_file: None,
+            directory: None,
+            from: None,
+            max_attempts: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +123,20 @@ impl Default for SmtpListenConfig {
 }
 
 impl Config {
+    /// Whether notifications go out by e-mail at all.
+    pub fn mail_goes_out(&self) -> bool {
+        self.mail.outbound.relay.is_some() || self.mail.outbound.directory.is_some()
+    }
+
+    /// The address mail from Skranke comes from.
+    pub fn mail_from(&self) -> &str {
+        self.mail
+            .outbound
+            .from
+            .as_deref()
+            .unwrap_or(&self.contact.email)
+    }
+
     /// The addresses the SMTP listener takes mail for.
     pub fn mail_recipients(&self) -> Vec<String> {
         let listed = if self.mail.smtp.recipients.is_empty() {
@@ -207,6 +285,15 @@ pub struct Contact {
     pub phone: String,
     #[serde(default)]
     pub email: String,
+    /// Only for cases of these priorities; empty: all.
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
+}
+
+impl Contact {
+    pub fn hears_of(&self, p: Priority) -> bool {
+        self.priorities.is_empty() || self.priorities.contains(&p)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -715,6 +802,7 @@ impl Config {
                 message: "max_message_bytes and idle_seconds must be at least 1".into(),
             });
         }
+        self.check_outbound(&mut report);
         for (i, p) in self.server.trusted_proxies.iter().enumerate() {
             if crate::client::parse_net(p).is_none() {
                 report.errors.push(Finding {
@@ -834,6 +922,71 @@ impl Config {
             });
         }
         report
+    }
+
+    fn check_outbound(&self, report: &mut Report) {
+        let o = &self.mail.outbound;
+        let mut error = |field: &str, message: String| {
+            report.errors.push(Finding {
+                field: format!("mail.outbound.{field}"),
+                message,
+            })
+        };
+        if let Some(r) = &o.relay
+            && !(r.starts_with("smtp://") || r.starts_with("smtps://"))
+        {
+            error(
+                "relay",
+                format!("`{r}` is not an address like smtp://mail.kommune.no:25"),
+            );
+        }
+        if o.password_env.is_some() && o.password_file.is_some() {
+            error(
+                "password_env",
+                "give the password in password_env or password_file, not both".into(),
+            );
+        }
+        if (o.password_env.is_some() || o.password_file.is_some()) && o.user.is_none() {
+            error("user", "a password needs a user".into());
+        }
+        if o.relay.is_some() && o.directory.is_some() {
+            error(
+                "directory",
+                "mail goes to a relay or a directory, not both".into(),
+            );
+        }
+        if let Some(f) = &o.from
+            && crate::mail::address(f).is_none()
+        {
+            error("from", format!("`{f}` is not an e-mail address"));
+        }
+        if o.max_attempts == 0 {
+            error("max_attempts", "must be at least 1".into());
+        }
+        for (i, n) in self.mail.not_customers.iter().enumerate() {
+            if n.trim().is_empty() || n.contains(char::is_whitespace) {
+                report.errors.push(Finding {
+                    field: format!("mail.not_customers[{i}]"),
+                    message: format!("`{n}` is not a domain or an e-mail address"),
+                });
+            }
+        }
+        if self.mail.per_sender_per_hour == 0 {
+            report.errors.push(Finding {
+                field: "mail.per_sender_per_hour".into(),
+                message: "must be at least 1".into(),
+            });
+        }
+        for (l, level) in self.escalation.levels.iter().enumerate() {
+            for (i, c) in level.contacts.iter().enumerate() {
+                if !c.email.is_empty() && crate::mail::address(&c.email).is_none() {
+                    report.errors.push(Finding {
+                        field: format!("escalation.levels[{l}].contacts[{i}].email"),
+                        message: format!("`{}` is not an e-mail address", c.email),
+                    });
+                }
+            }
+        }
     }
 }
 

@@ -157,13 +157,29 @@ pub fn automatic(o: &Origin<'_>, own_id_domain: &str) -> Option<Automatic> {
     {
         return Some(Automatic::Daemon);
     }
-    if o.message_id
-        .and_then(|id| id.trim().trim_matches(['<', '>']).rsplit_once('@'))
-        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(own_id_domain))
-    {
+    if o.message_id.is_some_and(|id| is_ours(id, own_id_domain)) {
         return Some(Automatic::Ours);
     }
     None
+}
+
+/// The Message-ID (without angle brackets) of a mail we send, from a
+/// unique token: people at the desk's own domain send mail too, so ours
+/// are told apart by their prefix as well.
+pub fn own_message_id(token: &str, domain: &str) -> String {
+    format!("skranke.{token}@{domain}").to_lowercase()
+}
+
+/// Whether a Message-ID is one [`own_message_id`] made.
+pub fn is_ours(message_id: &str, own_id_domain: &str) -> bool {
+    message_id
+        .trim()
+        .trim_matches(['<', '>'])
+        .rsplit_once('@')
+        .is_some_and(|(local, domain)| {
+            local.to_ascii_lowercase().starts_with("skranke.")
+                && domain.eq_ignore_ascii_case(own_id_domain)
+        })
 }
 
 /// Who the sender is to the case a mail points at.
@@ -209,6 +225,14 @@ pub fn address(s: &str) -> Option<String> {
         return None;
     }
     Some(s.to_lowercase())
+}
+
+/// Whether the address, or its domain, is in the list (`[mail]
+/// not_customers`).
+pub fn is_listed(list: &[String], address: &str) -> bool {
+    let domain = domain(address);
+    list.iter()
+        .any(|l| l.eq_ignore_ascii_case(address) || l.eq_ignore_ascii_case(domain))
 }
 
 /// The domain of an address as [`address`] keeps it.
@@ -356,9 +380,12 @@ mod tests {
             o(&|o| o.from = "no-reply@vendor.example"),
             Some(Automatic::Daemon)
         );
+        let ours = format!("<{}>", own_message_id("abc123", "Kundeservice.example"));
+        assert_eq!(o(&|o| o.message_id = Some(&ours)), Some(Automatic::Ours));
         assert_eq!(
-            o(&|o| o.message_id = Some("<abc.123@Kundeservice.example>")),
-            Some(Automatic::Ours)
+            o(&|o| o.message_id = Some("<abc.123@kundeservice.example>")),
+            None,
+            "an agent's own mail from the desk's domain is not ours"
         );
         assert_eq!(o(&|o| o.message_id = Some("<abc@kommune-a.example>")), None);
     }
@@ -393,6 +420,17 @@ mod tests {
         assert_eq!(address("a@b@c"), None);
         assert_eq!(address("a b@c"), None);
         assert_eq!(domain("kari@kommune-a.example"), "kommune-a.example");
+        let not_customers = [
+            "elev.kommune-a.example".into(),
+            "foresatt@kommune-a.example".into(),
+        ];
+        assert!(is_listed(&not_customers, "per@elev.kommune-a.example"));
+        assert!(is_listed(&not_customers, "foresatt@kommune-a.example"));
+        assert!(!is_listed(&not_customers, "kari@kommune-a.example"));
+        assert!(
+            !is_listed(&not_customers, "x@ny.elev.kommune-a.example"),
+            "a listed domain is that domain"
+        );
     }
 
     #[test]

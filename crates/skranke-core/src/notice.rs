@@ -1,9 +1,11 @@
-//! Who inside Skranke is told what when a case changes: the handler, of
-//! what others did to their case. (Escalations have their own ladder in
-//! `sla`; these are the everyday ones.)
+//! Who is told what when a case changes: the handler, of what others did
+//! to their case; the requester, of what the desk did (the receipt, a
+//! reply, a wait for their answer, the resolution). Each notice is shown
+//! in the app and sent by e-mail unless its reader turned that kind off.
+//! (Escalations have their own ladder in `sla`; these are the everyday ones.)
 
-use crate::Actor;
 use crate::change::{CaseState, Decision, MessageKind, Person};
+use crate::{Actor, Status, UserKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -16,15 +18,46 @@ pub enum NoticeKind {
     Reopened,
     /// My case reached an escalation level.
     Escalated,
+    /// My case is registered: its number and handler (the receipt).
+    Received,
+    /// The desk answered on my case.
+    Replied,
+    /// The desk waits for my answer.
+    WaitingForYou,
+    /// My case is resolved: confirm it, or answer to reopen it.
+    Resolved,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 8] = [
         Self::Assigned,
         Self::RequesterReplied,
         Self::Reopened,
         Self::Escalated,
+        Self::Received,
+        Self::Replied,
+        Self::WaitingForYou,
+        Self::Resolved,
     ];
+
+    /// What the requester of a case is told (the rest are for the desk).
+    pub const REQUESTER: [NoticeKind; 4] = [
+        Self::Received,
+        Self::Replied,
+        Self::WaitingForYou,
+        Self::Resolved,
+    ];
+
+    pub fn is_requesters(self) -> bool {
+        Self::REQUESTER.contains(&self)
+    }
+
+    /// Whether the mail is a person's words (a reply) rather than the
+    /// system's: automatic mail is marked so, and never answered by
+    /// other systems' auto-replies.
+    pub fn is_automatic(self) -> bool {
+        self != Self::Replied
+    }
 
     pub fn key(self) -> &'static str {
         match self {
@@ -32,28 +65,82 @@ impl NoticeKind {
             Self::RequesterReplied => "requester_replied",
             Self::Reopened => "reopened",
             Self::Escalated => "escalated",
+            Self::Received => "received",
+            Self::Replied => "replied",
+            Self::WaitingForYou => "waiting_for_you",
+            Self::Resolved => "resolved",
         }
     }
 }
 
 crate::key_from_str!(NoticeKind);
 
+/// The kinds of notice a person of this kind can receive, and so choose
+/// to have by e-mail or not.
+pub fn choices(kind: UserKind) -> &'static [NoticeKind] {
+    if kind.is_staff() {
+        &NoticeKind::ALL
+    } else {
+        &NoticeKind::REQUESTER
+    }
+}
+
+/// Whether a person who turned off `off` (space-separated keys, as
+/// stored) wants this notice by e-mail.
+pub fn mail_wanted(off: &str, kind: NoticeKind) -> bool {
+    !off.split_whitespace().any(|k| k == kind.key())
+}
+
+/// The stored form of the kinds a person does not want by e-mail.
+pub fn mail_off(kinds: &[NoticeKind]) -> String {
+    NoticeKind::ALL
+        .iter()
+        .filter(|k| kinds.contains(k))
+        .map(|k| k.key())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub user_id: i64,
     pub kind: NoticeKind,
+    /// It carries the public message of the change (the reply's words).
+    pub with_message: bool,
 }
 
-/// What a decided change tells the handler. Nobody is told of what they
-/// did themselves; a reopening says more than the message that caused it.
+/// What a decided change tells the handler and the requester. Nobody is
+/// told of what they did themselves; a reopening says more than the
+/// message that caused it, a resolution or a wait more than the reply
+/// that came with it (which the notice then carries).
 pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> {
     let mut out = Vec::new();
+    let public = d
+        .message
+        .as_ref()
+        .is_some_and(|(k, _)| *k == MessageKind::PublicReply);
+    if before.requester_id != actor.user_id {
+        let entered = |s: Status| before.status != s && d.state.status == s;
+        let kind = if entered(Status::Resolved) {
+            Some(NoticeKind::Resolved)
+        } else if entered(Status::WaitingCustomer) {
+            Some(NoticeKind::WaitingForYou)
+        } else {
+            public.then_some(NoticeKind::Replied)
+        };
+        out.extend(kind.map(|kind| Notice {
+            user_id: before.requester_id,
+            kind,
+            with_message: public,
+        }));
+    }
     let Some(handler) = &d.state.handler else {
         return out;
     };
     let tell = |kind| Notice {
         user_id: handler.id,
         kind,
+        with_message: false,
     };
     if before.handler.as_ref().map(|h| h.id) != Some(handler.id) && handler.id != actor.user_id {
         out.push(tell(NoticeKind::Assigned));
@@ -73,15 +160,21 @@ pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> 
     out
 }
 
-/// A new case tells its handler, unless they registered it themselves.
-pub fn of_registration(creator: i64, handler: Option<&Person>) -> Vec<Notice> {
-    handler
-        .filter(|h| h.id != creator)
-        .map(|h| Notice {
+/// A new case gives its requester a receipt (also when an agent took it
+/// on the phone: the number is what they refer to), and tells its handler
+/// unless they registered it themselves.
+pub fn of_registration(requester: i64, creator: i64, handler: Option<&Person>) -> Vec<Notice> {
+    let receipt = Notice {
+        user_id: requester,
+        kind: NoticeKind::Received,
+        with_message: false,
+    };
+    std::iter::once(receipt)
+        .chain(handler.filter(|h| h.id != creator).map(|h| Notice {
             user_id: h.id,
             kind: NoticeKind::Assigned,
-        })
-        .into_iter()
+            with_message: false,
+        }))
         .collect()
 }
 
@@ -177,7 +270,11 @@ mod tests {
     #[test]
     fn nobody_hears_of_their_own_doing_and_a_new_handler_hears_of_the_case() {
         let anne = actor(ANNE, UserKind::Agent);
-        assert_eq!(notices(&case(Status::InProgress), anne, say("Svar")), []);
+        assert_eq!(
+            notices(&case(Status::InProgress), anne, say("Svar")),
+            [(KARI, NoticeKind::Replied)],
+            "the handler's own reply tells only the requester"
+        );
         let to_ola = Change::Update(Update {
             handler: Some(Some(Candidate {
                 person: person(OLA),
@@ -197,14 +294,96 @@ mod tests {
             [],
             "taking a case oneself"
         );
+        let registered = |creator, handler: Option<Person>| -> Vec<(i64, NoticeKind)> {
+            of_registration(KARI, creator, handler.as_ref())
+                .into_iter()
+                .map(|n| (n.user_id, n.kind))
+                .collect()
+        };
         assert_eq!(
-            of_registration(KARI, Some(&person(ANNE))),
-            [Notice {
-                user_id: ANNE,
-                kind: NoticeKind::Assigned
-            }]
+            registered(KARI, Some(person(ANNE))),
+            [(KARI, NoticeKind::Received), (ANNE, NoticeKind::Assigned)]
         );
-        assert_eq!(of_registration(ANNE, Some(&person(ANNE))), []);
-        assert_eq!(of_registration(KARI, None), []);
+        assert_eq!(
+            registered(ANNE, Some(person(ANNE))),
+            [(KARI, NoticeKind::Received)],
+            "an agent taking a call gets no notice of it, the caller a receipt"
+        );
+        assert_eq!(registered(KARI, None), [(KARI, NoticeKind::Received)]);
+    }
+
+    #[test]
+    fn the_requester_hears_of_replies_waits_and_resolutions_and_of_nothing_internal() {
+        let anne = actor(ANNE, UserKind::Agent);
+        let with_status = |internal, status| {
+            Change::Message(NewMessage {
+                body: "Tekst".into(),
+                internal,
+                status: Some(status),
+                ..NewMessage::default()
+            })
+        };
+        let open = case(Status::InProgress);
+        let d = decide(
+            &open,
+            anne,
+            with_status(false, Status::WaitingCustomer),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            of_change(&open, &d, anne),
+            [Notice {
+                user_id: KARI,
+                kind: NoticeKind::WaitingForYou,
+                with_message: true
+            }],
+            "a question that waits for the answer is one notice, carrying the question"
+        );
+        let d = decide(
+            &open,
+            anne,
+            with_status(true, Status::Resolved),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            of_change(&open, &d, anne),
+            [Notice {
+                user_id: KARI,
+                kind: NoticeKind::Resolved,
+                with_message: false
+            }],
+            "an internal note never reaches the requester, the resolution does"
+        );
+        assert_eq!(
+            notices(
+                &open,
+                anne,
+                Change::Message(NewMessage {
+                    body: "Notat".into(),
+                    internal: true,
+                    ..NewMessage::default()
+                })
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn mail_choices_are_kept_as_keys_and_only_turned_off_kinds_are_left_out() {
+        let off = mail_off(&[NoticeKind::Resolved, NoticeKind::Received]);
+        assert_eq!(off, "received resolved");
+        assert!(!mail_wanted(&off, NoticeKind::Resolved));
+        assert!(!mail_wanted(&off, NoticeKind::Received));
+        assert!(mail_wanted(&off, NoticeKind::Replied));
+        assert!(mail_wanted("", NoticeKind::Escalated));
+        assert_eq!(choices(UserKind::Employee), NoticeKind::REQUESTER);
+        assert_eq!(choices(UserKind::Agent).len(), NoticeKind::ALL.len());
+        assert!(NoticeKind::REQUESTER.iter().all(|k| k.is_requesters()));
+        assert!(!NoticeKind::Replied.is_automatic());
+        assert!(NoticeKind::Received.is_automatic());
     }
 }

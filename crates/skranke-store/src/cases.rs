@@ -39,6 +39,9 @@ pub struct CreateCase {
     pub idempotency: Option<IdempotencyKey>,
     /// Files of the report itself (stored already).
     pub attachments: Vec<NewAttachment>,
+    /// The inbound mail it is made from: marked processed with the case,
+    /// in the same transaction.
+    pub from_mail: Option<i64>,
 }
 
 /// A registered case, and whether it was registered by an earlier request
@@ -99,6 +102,8 @@ pub struct ChangeCase<'a> {
     pub attachments: &'a [NewAttachment],
     pub now: Timestamp,
     pub idempotency: Option<IdempotencyKey>,
+    /// The inbound mail the message came in (see `CreateCase::from_mail`).
+    pub from_mail: Option<i64>,
 }
 
 /// Which version of a case a change is based on.
@@ -161,24 +166,56 @@ async fn append_history(
     Ok(())
 }
 
-/// Stores what a change tells people inside Skranke, in its transaction.
+/// Stores what a change tells people, in its transaction: in the app,
+/// and by e-mail to those who want it (`message_id`: the change's public
+/// message, which a notice may carry).
 async fn add_notices(
     tx: &mut Tx,
+    mail_domain: Option<&str>,
     case_id: i64,
     actor: Option<i64>,
     notices: &[Notice],
+    message_id: Option<i64>,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     for n in notices {
-        tx.exec(
-            q("INSERT INTO notifications (user_id, case_id, kind, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+        let id: i64 = tx
+            .scalar(
+                q(
+                    "INSERT INTO notifications (user_id, case_id, kind, actor_id, created_at) \
+                   VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
                 .bind(n.user_id)
                 .bind(case_id)
                 .bind(n.kind.key())
                 .bind(actor)
                 .bind(ms(now)),
-        )
-        .await?;
+            )
+            .await?;
+        if let Some(domain) = mail_domain
+            && let Some((address, name, locale)) =
+                crate::outgoing::mail_reader(tx, n.user_id, n.kind).await?
+        {
+            crate::outgoing::queue(
+                tx,
+                domain,
+                &crate::outgoing::Queued {
+                    key: format!("notice:{id}"),
+                    kind: n.kind.key(),
+                    case_id: Some(case_id),
+                    message_id: message_id.filter(|_| n.with_message),
+                    escalation_id: None,
+                    inbound_id: None,
+                    user_id: Some(n.user_id),
+                    actor_id: actor,
+                    recipient: &address,
+                    recipient_name: &name,
+                    locale: &locale,
+                },
+                now,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -282,10 +319,12 @@ impl Store {
                 .bind(a.size).bind(&a.storage_key).bind(&a.sha256).bind(now))
             .await?;
         }
-        let notices = notice::of_registration(c.created_by, handler_person);
+        link_mail(&mut tx, c.from_mail, id, c.now).await?;
+        let notices = notice::of_registration(c.requester_id, c.created_by, handler_person);
         // No `case_views` row yet: for the requester everything the desk
         // writes is new, which is what a missing row means.
-        add_notices(&mut tx, id, None, &notices, c.now).await?;
+        let domain = self.sla.mail_domain.as_deref();
+        add_notices(&mut tx, domain, id, None, &notices, None, c.now).await?;
         crate::sla::sync(&mut tx, &self.sla, id, c.now).await?;
         if let Some(k) = &c.idempotency {
             idempotency::record(&mut tx, k, id, None).await?;
@@ -418,7 +457,17 @@ impl Store {
             message_id,
         )
         .await?;
-        add_notices(&mut tx, c.case_id, Some(c.actor.user_id), &notices, now).await?;
+        link_mail(&mut tx, c.from_mail, c.case_id, now).await?;
+        add_notices(
+            &mut tx,
+            self.sla.mail_domain.as_deref(),
+            c.case_id,
+            Some(c.actor.user_id),
+            &notices,
+            message_id,
+            now,
+        )
+        .await?;
         if message_id.is_some() && !c.actor.kind.is_staff() {
             // What one writes oneself is seen.
             mark_seen(&mut tx, c.actor.user_id, c.case_id, now).await?;
@@ -552,6 +601,25 @@ impl Store {
         sql.push(")");
         Ok(self.reader().scalars(sql).await?)
     }
+}
+
+/// The inbound mail a case or message came from is done, with it.
+async fn link_mail(
+    tx: &mut Tx,
+    mail: Option<i64>,
+    case_id: i64,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if let Some(id) = mail {
+        tx.exec(
+            q("UPDATE inbound_mail SET state = 'processed', case_id = $1, processed_at = $2 WHERE id = $3")
+                .bind(case_id)
+                .bind(ms(now))
+                .bind(id),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn mark_seen(

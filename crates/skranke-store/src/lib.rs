@@ -12,6 +12,7 @@ mod idempotency;
 mod mail;
 mod models;
 mod orgs;
+mod outgoing;
 mod query;
 mod sla;
 mod users;
@@ -25,8 +26,11 @@ pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;
 pub use idempotency::IdempotencyKey;
-pub use mail::{CaseMail, MailSource, NewInboundMail, PendingMail, Received};
+pub use mail::{
+    CaseMail, MailAbout, MailSource, NewInboundMail, PendingMail, QuarantinedMail, Received,
+};
 pub use models::*;
+pub use outgoing::{Outgoing, OutgoingRow};
 pub use sla::{EscalationRow, Notification, OutboxItem, SlaError, SlaSettings};
 pub use users::NewUser;
 

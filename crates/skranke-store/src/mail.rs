@@ -47,21 +47,44 @@ pub struct PendingMail {
     pub identity: String,
     pub storage_key: String,
     pub envelope_from: Option<String>,
+    /// An admin let it out of quarantine: it becomes a case whoever sent it.
+    pub released: bool,
 }
 
-/// A message a case came from (or a requester's reply by mail), kept whole.
+/// A message as it came, kept whole: one a case came from (or a
+/// requester's reply by mail), or one held in quarantine (no case).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CaseMail {
     pub id: i64,
-    pub case_id: i64,
-    pub requester_id: i64,
+    pub case_id: Option<i64>,
+    pub requester_id: Option<i64>,
     pub received_at: i64,
     pub size: i64,
     pub storage_key: String,
 }
 
 const CASE_MAIL: &str = "SELECT m.id, m.case_id, c.requester_id, m.received_at, m.size, m.storage_key \
-    FROM inbound_mail m JOIN cases c ON c.id = m.case_id";
+    FROM inbound_mail m LEFT JOIN cases c ON c.id = m.case_id";
+
+/// A message held in quarantine, as admins review it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuarantinedMail {
+    pub id: i64,
+    pub received_at: i64,
+    pub envelope_from: Option<String>,
+    /// The `From` address, when the message could be read.
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub size: i64,
+    pub reason: Option<String>,
+}
+
+/// What processing found out about a message: its sender and subject.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MailAbout<'a> {
+    pub sender: Option<&'a str>,
+    pub subject: Option<&'a str>,
+}
 
 /// What became of a message handed to [`Store::receive_mail`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,13 +146,14 @@ impl Store {
         quarantined: bool,
         reason: Option<&str>,
         case_id: Option<i64>,
+        about: MailAbout<'_>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         tx.exec(
             q(
-                "UPDATE inbound_mail SET state = $1, reason = $2, case_id = $3, processed_at = $4 \
-               WHERE id = $5 AND state = 'pending'",
+                "UPDATE inbound_mail SET state = $1, reason = $2, case_id = COALESCE($3, case_id), \
+               processed_at = $4, sender = $5, subject = $6 WHERE id = $7 AND state IN ('pending', 'processed')",
             )
             .bind(if quarantined {
                 "quarantined"
@@ -139,11 +163,76 @@ impl Store {
             .bind(reason)
             .bind(case_id)
             .bind(ms(now))
+            .bind(about.sender)
+            .bind(about.subject.map(|s| s.chars().take(300).collect::<String>()))
             .bind(id),
         )
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The messages held in quarantine, newest first.
+    pub async fn quarantined_mail(&self, limit: i64) -> Result<Vec<QuarantinedMail>, StoreError> {
+        Ok(self
+            .reader()
+            .all(
+                q("SELECT id, received_at, envelope_from, sender, subject, size, reason FROM inbound_mail \
+                   WHERE state = 'quarantined' ORDER BY id DESC LIMIT $1")
+                .bind(limit.clamp(1, 500)),
+            )
+            .await?)
+    }
+
+    /// Lets a held message through: it is processed again and becomes a
+    /// case whoever sent it. `NotFound` unless it is in quarantine.
+    pub async fn release_mail(
+        &self,
+        id: i64,
+        audit: &skranke_core::audit::AuditEntry,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = tx
+            .exec(
+                q(
+                    "UPDATE inbound_mail SET state = 'pending', released = TRUE, reason = NULL \
+                   WHERE id = $1 AND state = 'quarantined'",
+                )
+                .bind(id),
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        crate::auth::audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a held message for good; returns its file's key, for the
+    /// caller to remove after the commit. `NotFound` unless it is in quarantine.
+    pub async fn delete_mail(
+        &self,
+        id: i64,
+        audit: &skranke_core::audit::AuditEntry,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin().await?;
+        let key: Option<String> = tx
+            .scalar_opt(
+                q("SELECT storage_key FROM inbound_mail WHERE id = $1 AND state = 'quarantined'")
+                    .bind(id),
+            )
+            .await?;
+        let key = key.ok_or(StoreError::NotFound)?;
+        tx.exec(q("UPDATE outgoing_mail SET inbound_id = NULL WHERE inbound_id = $1").bind(id))
+            .await?;
+        tx.exec(q("DELETE FROM inbound_mail WHERE id = $1").bind(id))
+            .await?;
+        crate::auth::audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(key)
     }
 
     /// The messages a case came from and was answered with, by mail.
@@ -155,7 +244,8 @@ impl Store {
     }
 
     /// The number of the case of the first of these messages (identities,
-    /// as `Inbound::identity` writes them) that belongs to one.
+    /// as `Inbound::identity` writes them) that belongs to one: a mail that
+    /// came in, or one we sent.
     pub async fn case_of_mail(&self, identities: &[String]) -> Result<Option<String>, StoreError> {
         // A long References chain: the newest twenty are enough.
         for identity in identities.iter().take(20) {
@@ -164,9 +254,11 @@ impl Store {
                 .scalar_opt(
                     q(
                         "SELECT c.number FROM inbound_mail m JOIN cases c ON c.id = m.case_id \
-                       WHERE m.identity = $1",
+                       WHERE m.identity = $1 UNION ALL SELECT c.number FROM outgoing_mail o \
+                       JOIN cases c ON c.id = o.case_id WHERE o.header_id = $2 LIMIT 1",
                     )
-                    .bind(identity.as_str()),
+                    .bind(identity.as_str())
+                    .bind(identity.strip_prefix("id:").unwrap_or("")),
                 )
                 .await?;
             if number.is_some() {
@@ -190,7 +282,7 @@ impl Store {
             .reader()
             .all(
                 q(
-                    "SELECT id, identity, storage_key, envelope_from FROM inbound_mail \
+                    "SELECT id, identity, storage_key, envelope_from, released FROM inbound_mail \
                    WHERE state = 'pending' ORDER BY id LIMIT $1",
                 )
                 .bind(limit),

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use skranke_core::Channel;
 use skranke_core::config::{Config, Contact, Finding};
 use skranke_core::history::{self, HistoryField, StoredEntry};
+use skranke_core::notice::NoticeKind;
 use skranke_core::sla::{CaseHistory, ClockOutcome, SlaOutcome, SlaPolicy, replay};
 
 /// What the store needs to keep SLA state: the engine's policy, and who
@@ -19,6 +20,9 @@ pub struct SlaSettings {
     pub contacts: [Vec<Contact>; 3],
     /// Notifications recorded this long after their level was reached are late.
     pub late_after_seconds: i64,
+    /// The domain of our Message-IDs, when notifications go out by e-mail
+    /// (`None`: no mail is queued).
+    pub mail_domain: Option<String>,
 }
 
 impl SlaSettings {
@@ -35,6 +39,9 @@ impl SlaSettings {
             policy: SlaPolicy::from_config(config)?,
             contacts: [level(0), level(1), level(2)],
             late_after_seconds: i64::from(config.sla.late_after_seconds),
+            mail_domain: config
+                .mail_goes_out()
+                .then(|| skranke_core::mail::domain(config.mail_from()).to_owned()),
         })
     }
 }
@@ -184,7 +191,9 @@ pub(crate) async fn sync(
 }
 
 /// One outbox row per recipient: the handler in the app and in the log,
-/// and each contact of the level (in the log until e-mail and SMS delivery exist).
+/// and each contact of the level in the log; by e-mail, the handler
+/// (unless they turned it off) and each contact of the level with an
+/// address who hears of the case's priority.
 async fn queue_notifications(
     tx: &mut Tx,
     settings: &SlaSettings,
@@ -215,6 +224,54 @@ async fn queue_notifications(
     for (channel, recipient, user_id) in rows {
         tx.exec(q("INSERT INTO outbox (escalation_id, case_id, channel, recipient, user_id, idempotency_key, created_at, next_attempt_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",).bind(escalation_id).bind(case_id).bind(channel).bind(&recipient).bind(user_id).bind(format!("escalation:{escalation_id}:{channel}:{recipient}")).bind(ms(now)).bind(ms(now)))
+        .await?;
+    }
+    let Some(domain) = settings.mail_domain.as_deref() else {
+        return Ok(());
+    };
+    let mut readers: Vec<(Option<i64>, String, String, String)> = Vec::new();
+    if let Some((id, _)) = &handler
+        && let Some((address, name, locale)) =
+            crate::outgoing::mail_reader(tx, *id, NoticeKind::Escalated).await?
+    {
+        readers.push((Some(*id), address, name, locale));
+    }
+    let priority: String = tx
+        .scalar(q("SELECT priority FROM cases WHERE id = $1").bind(case_id))
+        .await?;
+    let priority = priority.parse::<skranke_core::Priority>().ok();
+    for c in settings
+        .contacts
+        .get(level.saturating_sub(1))
+        .into_iter()
+        .flatten()
+        .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
+    {
+        if let Some(address) = skranke_core::mail::address(&c.email)
+            && !readers.iter().any(|r| r.1 == address)
+        {
+            readers.push((None, address, c.name.clone(), "nb".into()));
+        }
+    }
+    for (user_id, address, name, locale) in &readers {
+        crate::outgoing::queue(
+            tx,
+            domain,
+            &crate::outgoing::Queued {
+                key: format!("escalation:{escalation_id}:mail:{address}"),
+                kind: NoticeKind::Escalated.key(),
+                case_id: Some(case_id),
+                message_id: None,
+                escalation_id: Some(escalation_id),
+                inbound_id: None,
+                user_id: *user_id,
+                actor_id: None,
+                recipient: address,
+                recipient_name: name,
+                locale,
+            },
+            now,
+        )
         .await?;
     }
     Ok(())

@@ -19,6 +19,23 @@ pub fn validation_error(errors: &[ValidationError]) -> WebError {
     WebError::invalid_msg(first.field, texts::validation_msg(first.field, first.code))
 }
 
+/// Where a case or a change comes from, beside who makes it: the
+/// request's idempotency key, and the inbound mail it is made of.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub idempotency: Option<IdempotencyKey>,
+    pub mail: Option<i64>,
+}
+
+impl Source {
+    pub fn keyed(idempotency: Option<IdempotencyKey>) -> Source {
+        Source {
+            idempotency,
+            mail: None,
+        }
+    }
+}
+
 /// Registers a case for `requester`, entered by `creator` (the requester
 /// themself, or an agent on the phone), with the report's files (stored
 /// already; removed again if the case is not registered, or was by an
@@ -30,7 +47,7 @@ pub async fn register(
     requester: &User,
     mut input: NewCaseInput,
     attachments: Vec<NewAttachment>,
-    idempotency: Option<IdempotencyKey>,
+    source: Source,
 ) -> Result<Registered, WebError> {
     if let Err(e) = refuse_non_customer(requester) {
         for a in &attachments {
@@ -50,14 +67,18 @@ pub async fn register(
         created_by: creator.id,
         year,
         now,
-        idempotency,
+        idempotency: source.idempotency,
         attachments,
+        from_mail: source.mail,
     };
     let result = state.store.create_case(create).await;
     if result.as_ref().map_or(true, |r| r.replayed) {
         for k in &keys {
             state.files.delete(k).await;
         }
+    } else {
+        // The receipt (and the handler's notice) is queued: send it now.
+        state.mail_wake.notify_one();
     }
     Ok(result?)
 }
@@ -104,7 +125,7 @@ pub async fn apply(
     change: Change,
     based_on: BasedOn,
     attachments: &[NewAttachment],
-    idempotency: Option<IdempotencyKey>,
+    source: Source,
 ) -> Result<Changed, WebError> {
     let result = state
         .store
@@ -116,7 +137,8 @@ pub async fn apply(
                 based_on,
                 attachments,
                 now: Timestamp::now(),
-                idempotency,
+                idempotency: source.idempotency,
+                from_mail: source.mail,
             },
             &Rules::from_config(&state.config),
         )
@@ -127,6 +149,8 @@ pub async fn apply(
         for a in attachments {
             state.files.delete(&a.storage_key).await;
         }
+    } else {
+        state.mail_wake.notify_one();
     }
     Ok(result?)
 }

@@ -4,6 +4,7 @@
 //! `250`. Turning it into a case or a reply happens after that.
 
 use crate::AppState;
+use crate::casework::Source;
 use crate::error::WebError;
 use crate::files;
 use sha2::{Digest, Sha256};
@@ -137,8 +138,18 @@ pub enum Outcome {
     Case(i64),
     /// Set aside for an admin, with the reason.
     Quarantined(String),
+    /// From someone who is not a customer: held, and answered once with
+    /// whom to ask instead.
+    NotCustomer(String),
     /// Written by a machine: nobody answers it, no case.
     Ignored(String),
+}
+
+/// Who a message is from and what it is about, as far as it could be read.
+#[derive(Debug, Clone, Default)]
+struct About {
+    sender: Option<String>,
+    subject: Option<String>,
 }
 
 /// Turns recorded mail into cases and replies, oldest first; returns how
@@ -148,7 +159,8 @@ pub enum Outcome {
 pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebError> {
     let pending = state.store.pending_mail(limit).await?;
     for p in &pending {
-        let outcome = match process_one(state, p).await {
+        let mut about = About::default();
+        let outcome = match process_one(state, p, &mut about).await {
             Ok(o) => o,
             // The database or the disk: the message waits for the next round.
             Err(e @ (WebError::Unavailable(_) | WebError::Internal(_))) => return Err(e),
@@ -158,12 +170,22 @@ pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebE
         let now = jiff::Timestamp::now();
         let (quarantined, reason, case) = match &outcome {
             Outcome::Case(id) => (false, None, Some(*id)),
-            Outcome::Quarantined(why) => (true, Some(why.as_str()), None),
+            Outcome::Quarantined(why) | Outcome::NotCustomer(why) => {
+                (true, Some(why.as_str()), None)
+            }
             Outcome::Ignored(why) => (false, Some(why.as_str()), None),
+        };
+        if let (Outcome::NotCustomer(_), Some(sender)) = (&outcome, &about.sender) {
+            state.store.queue_auto_reply(p.id, sender, now).await?;
+            state.mail_wake.notify_one();
+        }
+        let about = skranke_store::MailAbout {
+            sender: about.sender.as_deref(),
+            subject: about.subject.as_deref(),
         };
         state
             .store
-            .finish_mail(p.id, quarantined, reason, case, now)
+            .finish_mail(p.id, quarantined, reason, case, about, now)
             .await?;
     }
     Ok(pending.len())
@@ -172,6 +194,7 @@ pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebE
 async fn process_one(
     state: &AppState,
     p: &skranke_store::PendingMail,
+    about: &mut About,
 ) -> Result<Outcome, WebError> {
     use skranke_core::mail;
     let raw = state
@@ -186,28 +209,46 @@ async fn process_one(
         Ok(m) => m,
         Err(e) => return Ok(Outcome::Quarantined(e.to_string())),
     };
+    about.sender = m.from.clone();
+    about.subject = m.subject.clone();
     // Our Message-IDs carry the desk's own mail domain.
-    let own = mail::domain(&state.config.contact.email).to_owned();
-    if let Some(why) = mail::automatic(&m.origin(p.envelope_from.as_deref()), &own) {
+    let own = mail::domain(state.config.mail_from()).to_owned();
+    if !p.released
+        && let Some(why) = mail::automatic(&m.origin(p.envelope_from.as_deref()), &own)
+    {
         return Ok(Outcome::Ignored(format!("automatic: {why:?}")));
     }
     let Some(from) = m.from.clone() else {
         return Ok(Outcome::Quarantined("no sender address".into()));
     };
+    if !p.released && mail::is_listed(&state.config.mail.not_customers, &from) {
+        return Ok(Outcome::NotCustomer(
+            "the sender is not a customer (mail.not_customers)".into(),
+        ));
+    }
     let requester = match state.store.user_by_email(&from).await? {
         Some(u) => u,
-        None => match state.store.org_by_domain(mail::domain(&from)).await? {
-            Some(org) => new_requester(state, &from, m.from_name.as_deref(), org).await?,
-            None => {
-                return Ok(Outcome::Quarantined(format!(
+        None => {
+            let org = state.store.org_by_domain(mail::domain(&from)).await?;
+            let anyone = p.released
+                || state.config.mail.unknown_senders == skranke_core::config::UnknownSenders::Case;
+            if org.is_none() && !anyone {
+                return Ok(Outcome::NotCustomer(format!(
                     "unknown sender domain {}",
                     mail::domain(&from)
                 )));
             }
-        },
+            new_requester(state, &from, m.from_name.as_deref(), org).await?
+        }
     };
     if !requester.kind.is_customer() && !requester.kind.is_staff() {
-        return Ok(Outcome::Quarantined("the sender is not a customer".into()));
+        let why = "the sender is not a customer".to_owned();
+        // Let through by an admin, still a pupil's: held, but not answered twice.
+        return Ok(if p.released {
+            Outcome::Quarantined(why)
+        } else {
+            Outcome::NotCustomer(why)
+        });
     }
     let body = mail::written_part(&m.text).to_owned();
     let attachments = files::store_all(
@@ -271,7 +312,10 @@ async fn process_one(
             change,
             skranke_store::BasedOn::Latest,
             &attachments,
-            Some(key.clone()),
+            Source {
+                idempotency: Some(key.clone()),
+                mail: Some(p.id),
+            },
         )
         .await
         {
@@ -315,9 +359,18 @@ async fn process_one(
     }
     .validate()
     .map_err(|errors| crate::casework::validation_error(&errors))?;
-    let registered =
-        crate::casework::register(state, &requester, &requester, input, attachments, Some(key))
-            .await?;
+    let registered = crate::casework::register(
+        state,
+        &requester,
+        &requester,
+        input,
+        attachments,
+        Source {
+            idempotency: Some(key),
+            mail: Some(p.id),
+        },
+    )
+    .await?;
     Ok(Outcome::Case(registered.case.id))
 }
 
@@ -340,7 +393,7 @@ async fn new_requester(
     state: &AppState,
     address: &str,
     name: Option<&str>,
-    org: i64,
+    org: Option<i64>,
 ) -> Result<skranke_store::User, WebError> {
     let local: String = address
         .split('@')
@@ -373,7 +426,7 @@ async fn new_requester(
                     email: address.to_owned(),
                     phone: String::new(),
                     kind: skranke_core::UserKind::Employee,
-                    org_id: Some(org),
+                    org_id: org,
                     unit_id: None,
                     team_id: None,
                     password_hash: None,
@@ -402,4 +455,43 @@ async fn new_requester(
     Err(WebError::Internal(format!(
         "no free username for {address}"
     )))
+}
+
+/// An admin lets a held message through: it is processed again and becomes
+/// a case whoever sent it (the page and the API both come here).
+/// `entry` is the admin's `MailReleased`.
+pub async fn release(
+    state: &AppState,
+    mut entry: skranke_core::audit::AuditEntry,
+    id: i64,
+) -> Result<(), WebError> {
+    entry.subject = format!("mail {id}");
+    state
+        .store
+        .release_mail(id, &entry, jiff::Timestamp::now())
+        .await?;
+    let state = state.clone();
+    // Made a case now, not at the next round; a failure waits for that round.
+    tokio::spawn(async move {
+        if let Err(e) = process_pending(&state, 50).await {
+            tracing::warn!(error = %crate::logsafe::Safe(&e.to_string()), "processing released mail failed; the next round takes it");
+        }
+    });
+    Ok(())
+}
+
+/// An admin deletes a held message and its file for good.
+/// `entry` is the admin's `MailDeleted`.
+pub async fn delete(
+    state: &AppState,
+    mut entry: skranke_core::audit::AuditEntry,
+    id: i64,
+) -> Result<(), WebError> {
+    entry.subject = format!("mail {id}");
+    let key = state
+        .store
+        .delete_mail(id, &entry, jiff::Timestamp::now())
+        .await?;
+    state.files.delete(&key).await;
+    Ok(())
 }

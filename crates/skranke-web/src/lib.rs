@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod inbound;
 mod logsafe;
 pub mod notify;
+pub mod outmail;
 mod pages;
 pub mod password;
 pub mod server;
@@ -54,6 +55,10 @@ pub struct Inner {
     pub hashers: Arc<tokio::sync::Semaphore>,
     /// `[server] trusted_proxies`, parsed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where e-mail goes (`[mail.outbound]`); `None`: nowhere.
+    pub mail_out: Option<outmail::Transport>,
+    /// Wakes the mail loop when something was queued.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::ops::Deref for AppState {
@@ -81,9 +86,12 @@ impl AppState {
             })
             .collect::<Result<_, _>>()?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mail_out = outmail::Transport::from_config(&config)?;
         Ok(AppState(Arc::new(Inner {
             hashers: Arc::new(tokio::sync::Semaphore::new(cores)),
             trusted_proxies,
+            mail_out,
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             store,
             instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
             deliveries: notify::default_deliveries(),

@@ -253,6 +253,10 @@ pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notif
         NoticeKind::Reopened => {
             Msg::new("notice-text-reopened").arg("actor", n.actor_name.clone().unwrap_or_default())
         }
+        NoticeKind::Received => Msg::new("notice-text-received"),
+        NoticeKind::Replied => Msg::new("notice-text-replied"),
+        NoticeKind::WaitingForYou => Msg::new("notice-text-waiting_for_you"),
+        NoticeKind::Resolved => Msg::new("notice-text-resolved"),
         NoticeKind::Escalated => {
             let level = n.level.unwrap_or(0);
             let level_name = config

@@ -729,6 +729,37 @@ pub struct PasswordPage {
 }
 
 #[derive(Template, WebTemplate)]
+#[template(path = "admin_mail.html")]
+pub struct MailPage {
+    pub nav: Nav,
+    pub held: Vec<skranke_store::QuarantinedMail>,
+    pub sent: Vec<skranke_store::OutgoingRow>,
+    /// Whether mail goes out at all (`[mail.outbound]`).
+    pub goes_out: bool,
+}
+
+impl MailPage {
+    pub fn kind_label(&self, r: &skranke_store::OutgoingRow) -> String {
+        r.kind
+            .parse::<skranke_core::notice::NoticeKind>()
+            .map_or_else(|_| crate::i18n::t("mail-kind-auto-reply"), |k| k.label())
+    }
+
+    pub fn state_label(&self, r: &skranke_store::OutgoingRow) -> String {
+        let key = if r.bounced_at.is_some() {
+            "mail-state-bounced"
+        } else if r.sent_at.is_some() {
+            "mail-state-sent"
+        } else if r.failed_at.is_some() {
+            "mail-state-failed"
+        } else {
+            "mail-state-pending"
+        };
+        crate::i18n::t(key)
+    }
+}
+
+#[derive(Template, WebTemplate)]
 #[template(path = "audit.html")]
 pub struct AuditPage {
     pub nav: Nav,

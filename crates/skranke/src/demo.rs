@@ -87,6 +87,7 @@ async fn change(
         attachments: &[],
         now,
         idempotency: None,
+        from_mail: None,
     };
     store.change_case(c, rules).await?;
     Ok(())
@@ -303,6 +304,7 @@ pub async fn seed(store: &Store) -> Result<()> {
                     .year(),
                 now: registered,
                 idempotency: None,
+                from_mail: None,
                 attachments: Vec::new(),
             })
             .await?

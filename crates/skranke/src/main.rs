@@ -53,6 +53,10 @@ enum Command {
         /// Take mail over SMTP on this address (overrides `mail.smtp.listen`).
         #[arg(long, env = "SKRANKE_SMTP_LISTEN")]
         smtp_listen: Option<String>,
+        /// Send e-mail through this relay, e.g. `smtp://mail.kommune.no:25`
+        /// (overrides `mail.outbound.relay`).
+        #[arg(long, env = "SKRANKE_SMTP_RELAY")]
+        smtp_relay: Option<String>,
     },
     /// Work with the configuration file.
     Config {
@@ -231,7 +235,8 @@ async fn run(cli: Cli) -> Result<()> {
             listen,
             demo,
             smtp_listen,
-        } => serve(data, listen, demo, smtp_listen).await,
+            smtp_relay,
+        } => serve(data, listen, demo, smtp_listen, smtp_relay).await,
         Command::Sla { command } => sla(command),
         Command::Export { data, output } => {
             let config = load_config(data.config.as_deref())?;
@@ -473,8 +478,22 @@ async fn serve(
     listen: Option<String>,
     demo: bool,
     smtp_listen: Option<String>,
+    smtp_relay: Option<String>,
 ) -> Result<()> {
     let mut config = load_config(data.config.as_deref())?;
+    if let Some(relay) = smtp_relay {
+        config.mail.outbound.relay = Some(relay);
+        config.mail.outbound.directory = None;
+    }
+    // Without a relay the demo writes its mail as files, to be read there
+    // and on the admin page.
+    if demo && !config.mail_goes_out() {
+        config.mail.outbound.directory = Some(data.data.join("outgoing-mail"));
+    }
+    let report = config.check();
+    if !report.errors.is_empty() {
+        bail!("{}", skranke_core::config::describe(&report.errors));
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn".into());
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
@@ -528,6 +547,15 @@ async fn serve(
         .map_err(|e| anyhow::anyhow!(e))?;
     // Catches up on escalations that fell due while the server was down.
     skranke_web::notify::spawn_scheduler(state.clone());
+    match (
+        &state.config.mail.outbound.relay,
+        &state.config.mail.outbound.directory,
+    ) {
+        (Some(relay), _) => println!("Sending mail through {}", redacted(relay)),
+        (None, Some(dir)) => println!("Writing outgoing mail to {}", dir.display()),
+        (None, None) => println!("No mail goes out (no [mail.outbound] relay)."),
+    }
+    skranke_web::outmail::spawn(state.clone());
     let smtp = smtp_listen.or_else(|| state.config.mail.smtp.listen.clone());
     let demo_smtp = smtp.is_none() && demo;
     if let Some(at) = smtp.or_else(|| demo_smtp.then(|| DEMO_SMTP.to_owned())) {
@@ -559,6 +587,20 @@ async fn serve(
     })
     .await?;
     Ok(())
+}
+
+/// A relay URL without its password, for printing.
+fn redacted(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
+            let user = rest[..at - scheme.len() - 3]
+                .split(':')
+                .next()
+                .unwrap_or("");
+            format!("{scheme}://{user}:***@{}", &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Creates the data directory readable by its owner only (what is in it:

@@ -36,6 +36,29 @@ create = Create
 add = Add
 delete = Delete
 set = Set
+mail-admin = E-mail
+mail-quarantine = Quarantine
+mail-quarantine-hint = E-mail that did not become a case: from senders who are not customers, from unknown domains, or that could not be read. Release makes it a case whoever sent it.
+mail-quarantine-empty = No e-mail in quarantine.
+mail-sender = Sender
+mail-reason = Reason
+mail-release = Release as a case
+mail-delete = Delete
+mail-outgoing = Outgoing e-mail
+mail-outgoing-off = No e-mail is sent: no relay is set up under [mail.outbound].
+mail-outgoing-empty = No e-mail has been sent yet.
+mail-recipient = Recipient
+mail-kind = Kind
+mail-kind-auto-reply = Automatic reply to a non-customer
+mail-state = State
+mail-state-sent = Sent
+mail-state-pending = Waiting
+mail-state-failed = Given up
+mail-state-bounced = Bounced
+mail-attempts = { $count ->
+    [one] one attempt
+   *[other] { $count } attempts
+}
 actions = Actions
 system = The system
 name = Name

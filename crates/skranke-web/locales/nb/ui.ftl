@@ -37,6 +37,29 @@ add = Legg til
 delete = Slett
 set = Sett
 actions = Handlinger
+mail-admin = E-post
+mail-quarantine = Karantene
+mail-quarantine-hint = E-post som ikke ble sak: fra avsendere som ikke er kunder, fra ukjente domener, eller som ikke kunne leses. Slipp ut gjør den til en sak uansett avsender.
+mail-quarantine-empty = Ingen e-post i karantene.
+mail-sender = Avsender
+mail-reason = Årsak
+mail-release = Slipp ut som sak
+mail-delete = Slett
+mail-outgoing = Utgående e-post
+mail-outgoing-off = Ingen e-post sendes: det er ikke satt opp noen relay under [mail.outbound].
+mail-outgoing-empty = Ingen e-post er sendt ennå.
+mail-recipient = Mottaker
+mail-kind = Type
+mail-kind-auto-reply = Automatisk svar til ikke-kunde
+mail-state = Status
+mail-state-sent = Sendt
+mail-state-pending = Venter
+mail-state-failed = Ga opp
+mail-state-bounced = Kom i retur
+mail-attempts = { $count ->
+    [one] ett forsøk
+   *[other] { $count } forsøk
+}
 system = Systemet
 name = Navn
 email = E-post

@@ -7,9 +7,9 @@ use super::schema::{
 };
 use super::{ApiJson, ApiPath, Person, range, rfc3339, unknown_value};
 use crate::AppState;
-use crate::access::{readable_attachment, readable_case, readable_mail};
+use crate::access::{readable_attachment, readable_case};
 use crate::auth::ApiUser;
-use crate::casework;
+use crate::casework::{self, Source};
 use crate::error::{ApiError, WebError, unknown_as};
 use crate::files;
 use crate::i18n::Msg;
@@ -39,7 +39,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_messages, add_message))
         .routes(routes!(list_attachments))
         .routes(routes!(download_attachment))
-        .routes(routes!(download_mail))
         .routes(routes!(confirm_case))
         .routes(routes!(reopen_case))
 }
@@ -416,7 +415,15 @@ async fn create_case(
     .validate()
     .map_err(|errors| casework::validation_error(&errors))?;
     let attachments = files::store_all(state.files.as_ref(), upload.files).await?;
-    let r = casework::register(&state, &user.0, &requester, input, attachments, idem).await?;
+    let r = casework::register(
+        &state,
+        &user.0,
+        &requester,
+        input,
+        attachments,
+        Source::keyed(idem),
+    )
+    .await?;
     Ok(replayed(
         case_response(StatusCode::CREATED, r.case),
         r.replayed,
@@ -659,15 +666,23 @@ async fn update_case(
         handler,
         agreed_deadline,
     });
-    let changed = casework::apply(&state, user.actor(), &case, change, version, &[], None)
-        .await
-        .map_err(|e| match e {
-            // A failed `If-Match` is 412, as HTTP has it; a stale `version` 409.
-            WebError::Conflict { field, .. } if if_match && field == "version" => {
-                WebError::PreconditionFailed
-            }
-            e => e,
-        })?;
+    let changed = casework::apply(
+        &state,
+        user.actor(),
+        &case,
+        change,
+        version,
+        &[],
+        Source::default(),
+    )
+    .await
+    .map_err(|e| match e {
+        // A failed `If-Match` is 412, as HTTP has it; a stale `version` 409.
+        WebError::Conflict { field, .. } if if_match && field == "version" => {
+            WebError::PreconditionFailed
+        }
+        e => e,
+    })?;
     Ok(case_response(StatusCode::OK, changed.case))
 }
 
@@ -900,7 +915,7 @@ async fn add_message(
         change,
         BasedOn::Latest,
         &attachments,
-        idem,
+        Source::keyed(idem),
     )
     .await?;
     let id = changed
@@ -993,26 +1008,6 @@ async fn download_attachment(
     Ok(files::download(state.files.as_ref(), &a).await?)
 }
 
-/// A case's e-mail as it came (the message a case was made from, or a
-/// requester's answer by mail), as `message/rfc822`. Its id is in the
-/// case page's link; a requester gets only their own cases' mail.
-#[utoipa::path(get, path = "/api/v1/mail/{id}",
-    params(("id" = i64, Path, description = "Inbound mail id")),
-    responses(
-        (status = 200, description = "The message's bytes.", content_type = "message/rfc822", body = Vec<u8>,
-            headers(("Content-Disposition" = String, description = "`attachment` with a file name"))),
-        (status = 404, description = "No such mail, not part of a case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])))]
-async fn download_mail(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Response, ApiError> {
-    let m = readable_mail(&state, user.actor(), id).await?;
-    Ok(files::download_mail(state.files.as_ref(), &m).await?)
-}
-
 /// The requester confirms that a resolved case is solved: it is closed.
 #[utoipa::path(post, path = "/api/v1/cases/{number}/confirm",
     params(("number" = String, Path, description = "Case number")),
@@ -1072,7 +1067,7 @@ async fn transition(
         change,
         BasedOn::Latest,
         &[],
-        None,
+        Source::default(),
     )
     .await?;
     Ok(case_response(StatusCode::OK, changed.case))

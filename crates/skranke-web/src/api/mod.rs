@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 pub use cases::{PAGE_MAX, Q_MAX};
 mod doc;
+mod mail;
 mod schema;
 mod whole;
 
@@ -28,6 +29,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(cases::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(mail::routes())
         .split_for_parts();
     (router, doc::finish(openapi))
 }

@@ -6,7 +6,7 @@ use crate::admin::{self, Named};
 use crate::auth::{Admin, CurrentUser};
 use crate::error::WebError;
 use crate::i18n::Msg;
-use crate::views::{AdminPage, AuditPage, FormErrors, Nav};
+use crate::views::{AdminPage, AuditPage, FormErrors, MailPage, Nav};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -363,3 +363,47 @@ pub async fn audit(
 }
 
 const AUDIT_PAGE: i64 = 100;
+
+/// Mail: what is held in quarantine, and what Skranke sent (or could not).
+pub async fn mail(State(state): State<AppState>, Admin(user): Admin) -> Result<MailPage, WebError> {
+    let (held, sent) = tokio::try_join!(
+        state.store.quarantined_mail(200),
+        state.store.outgoing_mail(200)
+    )?;
+    Ok(MailPage {
+        nav: Nav::of(&user),
+        held,
+        sent,
+        goes_out: state.config.mail_goes_out(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn release_mail(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Redirect, WebError> {
+    user.check_csrf(&f.csrf)?;
+    crate::inbound::release(&state, user.audit(AuditEvent::MailReleased), id).await?;
+    user.confirm(&state, Msg::new("flash-mail-released")).await;
+    Ok(Redirect::to("/admin/mail"))
+}
+
+pub async fn delete_mail(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Redirect, WebError> {
+    user.check_csrf(&f.csrf)?;
+    crate::inbound::delete(&state, user.audit(AuditEvent::MailDeleted), id).await?;
+    user.confirm(&state, Msg::new("flash-mail-deleted")).await;
+    Ok(Redirect::to("/admin/mail"))
+}

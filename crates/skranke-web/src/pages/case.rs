@@ -7,7 +7,7 @@ use super::{Form, PagePath, opt_id};
 use crate::AppState;
 use crate::access::{readable_attachment, readable_case, readable_mail};
 use crate::auth::CurrentUser;
-use crate::casework;
+use crate::casework::{self, Source};
 use crate::error::WebError;
 use crate::files::{self, FormFile};
 use crate::i18n::Msg;
@@ -298,7 +298,7 @@ pub async fn add_message(
         change,
         BasedOn::Latest,
         &attachments,
-        idem,
+        Source::keyed(idem),
     )
     .await
     {
@@ -451,7 +451,16 @@ async fn edit(
 ) -> Result<Response, WebError> {
     let result = async {
         let version = form_version(version)?;
-        casework::apply(state, user.actor(), &case, change, version, &[], None).await
+        casework::apply(
+            state,
+            user.actor(),
+            &case,
+            change,
+            version,
+            &[],
+            Source::default(),
+        )
+        .await
     }
     .await;
     match result {
@@ -537,7 +546,7 @@ pub async fn confirm(
         Change::Confirm,
         BasedOn::Latest,
         &[],
-        None,
+        Source::default(),
     )
     .await?;
     user.confirm(&state, Msg::new("flash-confirmed")).await;
@@ -571,7 +580,7 @@ pub async fn reopen(
         change,
         BasedOn::Latest,
         &[],
-        None,
+        Source::default(),
     )
     .await
     {

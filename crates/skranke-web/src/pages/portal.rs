@@ -5,7 +5,7 @@ use super::{Form, opt_id};
 use crate::AppState;
 use crate::access::readable_case;
 use crate::auth::CurrentUser;
-use crate::casework;
+use crate::casework::{self, Source};
 use crate::error::WebError;
 use crate::files::{self, FormFile};
 use crate::i18n::Msg;
@@ -402,7 +402,15 @@ pub async fn submit(
         }
     };
     let attachments = files::store_all(state.files.as_ref(), uploads).await?;
-    let r = casework::register(state, &user.user, requester, input, attachments, idem).await?;
+    let r = casework::register(
+        state,
+        &user.user,
+        requester,
+        input,
+        attachments,
+        Source::keyed(idem),
+    )
+    .await?;
     let msg = match &r.case.handler_name {
         Some(h) => Msg::new("flash-registered")
             .arg("number", r.case.number.as_str())

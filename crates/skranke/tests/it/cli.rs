@@ -123,13 +123,18 @@ fn serve_creates_the_first_admin_and_prints_the_url() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
-    let second = lines.next().unwrap().unwrap();
+    let mail = lines.next().unwrap().unwrap();
+    let last = lines.next().unwrap().unwrap();
     let _ = child.kill();
     let _ = child.wait();
     assert!(first.contains("admin, one-time password: "), "{first}");
+    assert_eq!(
+        mail, "No mail goes out (no [mail.outbound] relay).",
+        "says so"
+    );
     assert!(
-        second.starts_with("Skranke is running at http://127.0.0.1:"),
-        "{second}"
+        last.starts_with("Skranke is running at http://127.0.0.1:"),
+        "{last}"
     );
     assert!(dir.join("data/skranke.db").exists());
     let _ = std::fs::remove_dir_all(dir);

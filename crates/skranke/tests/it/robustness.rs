@@ -34,6 +34,7 @@ async fn critical_case(
             year: 2027,
             now: at,
             idempotency: None,
+            from_mail: None,
             attachments: Vec::new(),
         })
         .await

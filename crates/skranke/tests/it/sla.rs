@@ -37,6 +37,7 @@ async fn register(store: &Store, priority: Priority, at: Timestamp) -> skranke_s
             year: 2027,
             now: at,
             idempotency: None,
+            from_mail: None,
             attachments: Vec::new(),
         })
         .await

@@ -329,6 +329,7 @@ pub async fn change_as(
                 attachments: &[],
                 now,
                 idempotency: None,
+                from_mail: None,
             },
             &skranke_core::change::Rules::from_config(&app.state.config),
         )
