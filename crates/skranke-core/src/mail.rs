@@ -380,8 +380,14 @@ mod tests {
             o(&|o| o.from = "no-reply@vendor.example"),
             Some(Automatic::Daemon)
         );
-        let ours = format!("<{}>", own_message_id("abc123", "Kundeservice.example"));
-        assert_eq!(o(&|o| o.message_id = Some(&ours)), Some(Automatic::Ours));
+        assert_eq!(
+            own_message_id("abc123", "Kundeservice.example"),
+            "skranke.abc123@kundeservice.example"
+        );
+        assert_eq!(
+            o(&|o| o.message_id = Some("<Skranke.abc123@Kundeservice.example>")),
+            Some(Automatic::Ours)
+        );
         assert_eq!(
             o(&|o| o.message_id = Some("<abc.123@kundeservice.example>")),
             None,

@@ -198,7 +198,7 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
 }
 
 /// Sends `messages` (Python expressions building an EmailMessage `m`) over SMTP.
-async fn send_with_python(port: u16, messages: &[String]) {
+pub(crate) async fn send_with_python(port: u16, messages: &[String]) {
     let mut script = String::from(
         "import smtplib\nfrom email.message import EmailMessage\ns = smtplib.SMTP('127.0.0.1', PORT)\n",
     )
@@ -222,7 +222,7 @@ async fn send_with_python(port: u16, messages: &[String]) {
     );
 }
 
-async fn listen(app: &crate::support::TestApp) -> u16 {
+pub(crate) async fn listen(app: &crate::support::TestApp) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let config = std::sync::Arc::new(skranke_mail::smtp::SmtpConfig {
@@ -245,7 +245,7 @@ async fn listen(app: &crate::support::TestApp) -> u16 {
     port
 }
 
-fn message(from: &str, id: &str, subject: &str, body: &str, extra: &str) -> String {
+pub(crate) fn message(from: &str, id: &str, subject: &str, body: &str, extra: &str) -> String {
     format!(
         "m['From'] = {from:?}\nm['To'] = 'kundeservice@kundeservice.example'\nm['Subject'] = {subject:?}\nm['Message-ID'] = '<{id}@test.example>'\n{extra}\nm.set_content({body:?})"
     )

@@ -41,6 +41,7 @@ mod idempotency;
 mod mail;
 mod migrations;
 mod multi;
+mod outmail;
 mod robustness;
 mod security;
 mod sla;

@@ -659,6 +659,34 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     );
     w.visit("/admin/audit").await;
     w.visit("/admin/audit?page=2").await;
+    // Mail held in quarantine (a stranger's), released from the page.
+    for n in 1..=2 {
+        let raw = format!(
+            "From: ola@ukjent.example\r\nTo: kundeservice@kundeservice.example\r\nSubject: Tilbud {n}\r\nMessage-ID: <walk-{n}@ukjent.example>\r\n\r\nHei\r\n"
+        );
+        skranke_web::inbound::receive(
+            &app.state,
+            skranke_store::MailSource::Smtp,
+            Some("ola@ukjent.example"),
+            &["kundeservice@kundeservice.example".to_owned()],
+            None,
+            raw.into_bytes(),
+        )
+        .await
+        .unwrap();
+    }
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    w.visit("/admin/mail").await;
+    w.submit("release held mail", json!({}), "button[id^='release-']")
+        .await;
+    assert!(
+        w.text("#flash").await.contains("sluppet ut"),
+        "says what happened"
+    );
+    w.submit("delete held mail", json!({}), "button[id^='delete-']")
+        .await;
     w.visit("/account").await;
     total.add(w).await;
 

@@ -1,0 +1,379 @@
+//! E-mail out, read back from a real SMTP server that is not ours
+//! (aiosmtpd writing a Maildir): receipts, replies, threading both ways,
+//! the one polite answer to a non-customer, and the quarantine admins review.
+
+use crate::support::spawn_with;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use skranke_core::Config;
+use std::path::PathBuf;
+
+/// aiosmtpd on a free port of 127.0.0.1, keeping each message in a Maildir.
+struct SmtpSink {
+    child: tokio::process::Child,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A message as the sink got it.
+struct Got {
+    raw: String,
+    mail: skranke_mail::Inbound,
+}
+
+impl SmtpSink {
+    async fn start() -> Option<SmtpSink> {
+        let ok = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            println!("SKIPPED: python3 with aiosmtpd is not installed");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = crate::support::temp_dir("maildir");
+        for sub in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let child = tokio::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&dir)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Some(SmtpSink { child, dir, port });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not start");
+    }
+
+    /// Everything received so far, and forgets it.
+    fn take(&self) -> Vec<Got> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.dir.join(sub)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let bytes = std::fs::read(e.path()).unwrap();
+                std::fs::remove_file(e.path()).unwrap();
+                out.push(Got {
+                    raw: String::from_utf8_lossy(&bytes).into_owned(),
+                    mail: skranke_mail::parse(&bytes).unwrap(),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn to<'a>(got: &'a [Got], address: &str) -> Vec<&'a Got> {
+    got.iter()
+        .filter(|g| g.mail.to.iter().any(|t| t == address))
+        .collect()
+}
+
+/// Sends `messages` to the listener, makes them cases, and delivers what that tells.
+async fn mail_in(
+    app: &crate::support::TestApp,
+    port: u16,
+    messages: &[String],
+) -> skranke_web::outmail::MailReport {
+    crate::mail::send_with_python(port, messages).await;
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    deliver(app).await
+}
+
+async fn list(app: &crate::support::TestApp, path: &str, token: &str) -> Vec<serde_json::Value> {
+    let r = app.api(Method::GET, path, token, None).await;
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.json().await.unwrap()
+}
+
+async fn deliver(app: &crate::support::TestApp) -> skranke_web::outmail::MailReport {
+    skranke_web::outmail::deliver_due(&app.state, jiff::Timestamp::now())
+        .await
+        .unwrap()
+}
+
+both!(the_desk_answers_by_mail_and_answers_thread_back);
+async fn the_desk_answers_by_mail_and_answers_thread_back() {
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let mut config = Config::default();
+    config.mail.outbound.relay = Some(format!("smtp://127.0.0.1:{}", sink.port));
+    config.mail.not_customers = vec!["elev.kommune-a.example".into()];
+    let app = spawn_with(config).await;
+    // The demo's own history is told too; this test is about what follows.
+    deliver(&app).await;
+    sink.take();
+    let port = crate::mail::listen(&app).await;
+    let report = mail_in(
+        &app,
+        port,
+        &[crate::mail::message(
+            "Kari Nordmann <ansatt@kommune-a.example>",
+            "k1",
+            "Skjermen er svart",
+            "Skjermen er svart etter oppdateringen.",
+            "",
+        )],
+    )
+    .await;
+    assert_eq!(report.failed + report.given_up, 0, "{report:?}");
+    let got = sink.take();
+    let receipt = to(&got, "ansatt@kommune-a.example");
+    assert_eq!(receipt.len(), 1, "one receipt");
+    let receipt = receipt[0];
+    let subject = receipt.mail.subject.clone().unwrap();
+    let number = skranke_core::mail::case_number_in(&subject)
+        .expect("the case number in the subject")
+        .to_string();
+    assert!(subject.ends_with("Mottatt: Skjermen er svart"), "{subject}");
+    assert_eq!(
+        receipt.mail.in_reply_to,
+        ["k1@test.example"],
+        "under the mail it answers"
+    );
+    assert_eq!(
+        receipt.mail.auto_submitted.as_deref(),
+        Some("auto-generated")
+    );
+    assert!(receipt.raw.contains("multipart/alternative"));
+    assert!(receipt.raw.contains("text/html"));
+    let case = app.store.case_by_number(&number).await.unwrap();
+    let handler = case.handler_name.clone().unwrap();
+    assert!(
+        receipt.mail.text.contains(&number) && receipt.mail.text.contains(&handler),
+        "number and handler: {}",
+        receipt.mail.text
+    );
+    assert!(receipt.mail.text.contains("Du kan vente svar innen"));
+    let agent = app.store.user(case.handler_id.unwrap()).await.unwrap();
+    assert_eq!(to(&got, &agent.email).len(), 1, "the handler hears of it");
+
+    // The agent answers in Skranke: the requester gets the words by mail,
+    // written by a person (no Auto-Submitted), with a Message-ID to answer.
+    let token = app.token(&agent.username).await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{number}/messages"),
+            &token,
+            Some(json!({"body": "Prøv å holde inne av/på-knappen i ti sekunder."})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    deliver(&app).await;
+    let got = sink.take();
+    assert_eq!(got.len(), 1, "only the requester: the agent did it");
+    let reply = &got[0];
+    assert_eq!(reply.mail.to, ["ansatt@kommune-a.example"]);
+    assert!(reply.mail.text.contains("ti sekunder"));
+    assert_eq!(reply.mail.auto_submitted, None);
+    let ours = reply.mail.message_id.clone().unwrap();
+
+    // Kari answers that mail from her mail program, without the tag: it
+    // joins the case by In-Reply-To, her quoted text trimmed.
+    mail_in(
+        &app,
+        port,
+        &[crate::mail::message(
+            "ansatt@kommune-a.example",
+            "k2",
+            "Re: Skjermen er svart",
+            "Det hjalp ikke.\n\n> Prøv å holde inne av/på-knappen i ti sekunder.",
+            &format!("m['In-Reply-To'] = '<{ours}>'"),
+        )],
+    )
+    .await;
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    let msgs = app.store.messages(case.id, true).await.unwrap();
+    assert_eq!(
+        msgs.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
+        [
+            "Prøv å holde inne av/på-knappen i ti sekunder.",
+            "Det hjalp ikke."
+        ]
+    );
+    deliver(&app).await;
+    let got = sink.take();
+    assert_eq!(to(&got, &agent.email).len(), 1, "the handler hears of it");
+    assert!(
+        to(&got, "ansatt@kommune-a.example").is_empty(),
+        "nobody is told of what they did"
+    );
+
+    // Resolved: the requester is told how to confirm or reopen.
+    let r = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{number}"),
+            &token,
+            None,
+        )
+        .await;
+    let version = r.json::<serde_json::Value>().await.unwrap()["version"].clone();
+    let r = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/cases/{number}"),
+            &token,
+            Some(json!({"status": "resolved", "version": version})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    deliver(&app).await;
+    let got = sink.take();
+    let resolved = to(&got, "ansatt@kommune-a.example");
+    assert_eq!(resolved.len(), 1);
+    assert!(
+        resolved[0]
+            .mail
+            .subject
+            .as_deref()
+            .unwrap()
+            .contains("Løst")
+    );
+    assert!(resolved[0].mail.text.contains("bekrefte"));
+
+    // A pupil and a stranger: held, each answered once, however often
+    // they write; an auto-reply to that answer is not answered again.
+    crate::mail::send_with_python(
+        port,
+        &[
+            crate::mail::message("per@elev.kommune-a.example", "e1", "PC", "Hjelp", ""),
+            crate::mail::message("per@elev.kommune-a.example", "e2", "PC igjen", "Hjelp!", ""),
+            crate::mail::message("ola@ukjent.example", "u1", "Tilbud", "Hei", ""),
+            crate::mail::message(
+                "per@elev.kommune-a.example",
+                "e3",
+                "Fravær",
+                "Jeg er borte.",
+                "m['Auto-Submitted'] = 'auto-replied'",
+            ),
+        ],
+    )
+    .await;
+    let got = sink.take();
+    let answers = to(&got, "per@elev.kommune-a.example");
+    assert_eq!(answers.len(), 1, "one answer, not one per mail");
+    assert_eq!(
+        answers[0].mail.auto_submitted.as_deref(),
+        Some("auto-replied")
+    );
+    assert!(answers[0].mail.text.contains("kontakter du skolen din"));
+    assert_eq!(to(&got, "ola@ukjent.example").len(), 1);
+    assert_eq!(got.len(), 2);
+
+    // The quarantine, over the API as on the page: both held messages of
+    // Per and Ola's; releasing Ola's makes it a case, deleting Per's
+    // removes it.
+    let admin = app.token("admin").await;
+    let r = app
+        .api(Method::GET, "/api/v1/mail/quarantine", &token, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "admins only");
+    let held = list(&app, "/api/v1/mail/quarantine", &admin).await;
+    let held_from = |who: &str| -> Vec<i64> {
+        held.iter()
+            .filter(|h| h["sender"] == who)
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(held_from("per@elev.kommune-a.example").len(), 2);
+    let ola = held_from("ola@ukjent.example");
+    assert_eq!(ola.len(), 1);
+    assert_eq!(held[0]["subject"], "Tilbud", "newest first, with subject");
+    let cases = app.case_count().await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/mail/quarantine/{}/release", ola[0]),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    assert_eq!(app.case_count().await, cases + 1, "released as a case");
+    let per = held_from("per@elev.kommune-a.example")[0];
+    let path = format!("/api/v1/mail/quarantine/{per}");
+    assert_eq!(
+        app.api(Method::DELETE, &path, &admin, None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.api(Method::DELETE, &path, &admin, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let left = list(&app, "/api/v1/mail/quarantine", &admin).await;
+    assert_eq!(left.len(), 1, "Per's second mail is still held: {left:?}");
+
+    // What went out, as admins see it.
+    let sent = list(&app, "/api/v1/mail/outgoing", &admin).await;
+    assert!(sent.iter().any(|m| m["kind"] == "auto_reply"
+        && m["recipient"] == "per@elev.kommune-a.example"
+        && m["sent_at"].is_string()));
+    let (browser, _) = app.login("admin").await;
+    let (status, page) = app.get(&browser, "/admin/mail").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Utgående e-post") && page.contains("Karantene"));
+    assert!(page.contains("per@elev.kommune-a.example"));
+}
+
+both!(mail_the_relay_refuses_is_retried_then_given_up_and_shown);
+async fn mail_the_relay_refuses_is_retried_then_given_up_and_shown() {
+    // Nothing listens on this port: every attempt fails for now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = Config::default();
+    config.mail.outbound.relay = Some(format!("smtp://127.0.0.1:{port}"));
+    config.mail.outbound.max_attempts = 2;
+    let app = spawn_with(config).await;
+    let first = deliver(&app).await;
+    assert!(first.failed > 0 && first.sent == 0, "{first:?}");
+    // Not again before its time …
+    assert_eq!(deliver(&app).await, Default::default());
+    // … and given up at the second attempt.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(7);
+    let second = skranke_web::outmail::deliver_due(&app.state, later)
+        .await
+        .unwrap();
+    assert_eq!(second.given_up, first.failed, "{second:?}");
+    let admin = app.token("admin").await;
+    let sent = list(&app, "/api/v1/mail/outgoing", &admin).await;
+    assert!(sent.iter().all(|m| m["failed_at"].is_string()
+        && m["attempts"] == 2
+        && m["last_error"].as_str().is_some_and(|e| !e.is_empty())));
+}
