@@ -198,8 +198,7 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
 
     // Kari answers that mail from her mail program, without the tag: it
     // joins the case by In-Reply-To, her quoted text trimmed.
-    mail_in(
-        &app,
+    crate::mail::send_with_python(
         port,
         &[crate::mail::message(
             "ansatt@kommune-a.example",
@@ -264,7 +263,8 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
 
     // A pupil and a stranger: held, each answered once, however often
     // they write; an auto-reply to that answer is not answered again.
-    crate::mail::send_with_python(
+    mail_in(
+        &app,
         port,
         &[
             crate::mail::message("per@elev.kommune-a.example", "e1", "PC", "Hjelp", ""),
