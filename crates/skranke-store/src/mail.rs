@@ -63,6 +63,9 @@ pub struct CaseMail {
     pub storage_key: String,
 }
 
+const PENDING_MAIL: &str =
+    "SELECT id, identity, storage_key, envelope_from, released FROM inbound_mail";
+
 const CASE_MAIL: &str = "SELECT m.id, m.case_id, c.requester_id, m.received_at, m.size, m.storage_key \
     FROM inbound_mail m LEFT JOIN cases c ON c.id = m.case_id";
 
@@ -184,14 +187,15 @@ impl Store {
             .await?)
     }
 
-    /// Lets a held message through: it is processed again and becomes a
-    /// case whoever sent it. `NotFound` unless it is in quarantine.
+    /// Lets a held message through, to be processed again as one that
+    /// becomes a case whoever sent it; returns it so. `NotFound` unless it
+    /// is in quarantine.
     pub async fn release_mail(
         &self,
         id: i64,
         audit: &skranke_core::audit::AuditEntry,
         now: Timestamp,
-    ) -> Result<(), StoreError> {
+    ) -> Result<PendingMail, StoreError> {
         let mut tx = self.begin().await?;
         let n = tx
             .exec(
@@ -206,8 +210,11 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         crate::auth::audit(&mut tx, audit, now).await?;
+        let released = tx
+            .one(q(format!("{PENDING_MAIL} WHERE id = $1")).bind(id))
+            .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(released)
     }
 
     /// Deletes a held message for good; returns its file's key, for the
@@ -281,10 +288,9 @@ impl Store {
         Ok(self
             .reader()
             .all(
-                q(
-                    "SELECT id, identity, storage_key, envelope_from, released FROM inbound_mail \
-                   WHERE state = 'pending' ORDER BY id LIMIT $1",
-                )
+                q(format!(
+                    "{PENDING_MAIL} WHERE state = 'pending' ORDER BY id LIMIT $1"
+                ))
                 .bind(limit),
             )
             .await?)

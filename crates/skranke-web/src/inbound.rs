@@ -11,12 +11,9 @@ use sha2::{Digest, Sha256};
 use skranke_mail::smtp::{Accepted, BoxFuture, Envelope, Sink};
 use skranke_store::{MailSource, NewInboundMail, Received};
 use std::sync::Arc;
-use tokio::sync::Notify;
 
-/// Takes mail on `listener` and makes it into cases as it comes (and
-/// every ten seconds, for anything left from before a restart).
-pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
-    let wake = Arc::new(Notify::new());
+/// Takes mail on `listener`; `spawn_processor` makes it into cases.
+pub fn listen(state: AppState, listener: tokio::net::TcpListener) {
     let config = Arc::new(skranke_mail::smtp::SmtpConfig {
         hostname: match skranke_core::mail::domain(&state.config.contact.email) {
             "" => "skranke".to_owned(),
@@ -27,13 +24,19 @@ pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
         max_recipients: 50,
         idle: std::time::Duration::from_secs(u64::from(state.config.mail.smtp.idle_seconds)),
     });
-    let sink = Arc::new(MailSink(state.clone(), wake.clone()));
+    let sink = Arc::new(MailSink(state));
     tokio::spawn(skranke_mail::smtp::serve(
         listener,
         config,
         sink,
         std::future::pending(),
     ));
+}
+
+/// Makes recorded mail into cases as it comes (woken by `mail_in_wake`)
+/// and every ten seconds, for anything left from before a restart or
+/// recorded by another instance.
+pub fn spawn_processor(state: AppState) {
     tokio::spawn(async move {
         loop {
             match process_pending(&state, 50).await {
@@ -44,7 +47,7 @@ pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
                 }
             }
             tokio::select! {
-                () = wake.notified() => {}
+                () = state.mail_in_wake.notified() => {}
                 () = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
             }
         }
@@ -52,7 +55,7 @@ pub fn spawn(state: AppState, listener: tokio::net::TcpListener) {
 }
 
 /// The SMTP listener's sink: a message is taken once it is recorded.
-pub struct MailSink(pub AppState, pub Arc<Notify>);
+pub struct MailSink(pub AppState);
 
 impl Sink for MailSink {
     fn deliver(&self, envelope: Envelope, raw: Vec<u8>) -> BoxFuture<'_, Accepted> {
@@ -69,7 +72,7 @@ impl Sink for MailSink {
             .await
             {
                 Ok(_) => {
-                    self.1.notify_one();
+                    self.0.mail_in_wake.notify_one();
                     Accepted::Stored
                 }
                 Err(e) => {
@@ -135,7 +138,7 @@ pub async fn receive(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A new case, or a message on the case it answers.
-    Case(i64),
+    Case { id: i64, number: String },
     /// Set aside for an admin, with the reason.
     Quarantined(String),
     /// From someone who is not a customer: held, and answered once with
@@ -159,36 +162,41 @@ struct About {
 pub async fn process_pending(state: &AppState, limit: i64) -> Result<usize, WebError> {
     let pending = state.store.pending_mail(limit).await?;
     for p in &pending {
-        let mut about = About::default();
-        let outcome = match process_one(state, p, &mut about).await {
-            Ok(o) => o,
-            // The database or the disk: the message waits for the next round.
-            Err(e @ (WebError::Unavailable(_) | WebError::Internal(_))) => return Err(e),
-            // Anything else is about this message: set aside, the queue goes on.
-            Err(e) => Outcome::Quarantined(format!("could not be made a case: {e}")),
-        };
-        let now = jiff::Timestamp::now();
-        let (quarantined, reason, case) = match &outcome {
-            Outcome::Case(id) => (false, None, Some(*id)),
-            Outcome::Quarantined(why) | Outcome::NotCustomer(why) => {
-                (true, Some(why.as_str()), None)
-            }
-            Outcome::Ignored(why) => (false, Some(why.as_str()), None),
-        };
-        if let (Outcome::NotCustomer(_), Some(sender)) = (&outcome, &about.sender) {
-            state.store.queue_auto_reply(p.id, sender, now).await?;
-            state.mail_wake.notify_one();
-        }
-        let about = skranke_store::MailAbout {
-            sender: about.sender.as_deref(),
-            subject: about.subject.as_deref(),
-        };
-        state
-            .store
-            .finish_mail(p.id, quarantined, reason, case, about, now)
-            .await?;
+        handle(state, p).await?;
     }
     Ok(pending.len())
+}
+
+/// Makes one recorded message a case or a reply, or sets it aside, and
+/// records which. `Err` only when the database or the disk failed: then
+/// the message waits for the next round.
+async fn handle(state: &AppState, p: &skranke_store::PendingMail) -> Result<Outcome, WebError> {
+    let mut about = About::default();
+    let outcome = match process_one(state, p, &mut about).await {
+        Ok(o) => o,
+        Err(e @ (WebError::Unavailable(_) | WebError::Internal(_))) => return Err(e),
+        // Anything else is about this message: set aside, the queue goes on.
+        Err(e) => Outcome::Quarantined(format!("could not be made a case: {e}")),
+    };
+    let now = jiff::Timestamp::now();
+    let (quarantined, reason, case) = match &outcome {
+        Outcome::Case { id, .. } => (false, None, Some(*id)),
+        Outcome::Quarantined(why) | Outcome::NotCustomer(why) => (true, Some(why.as_str()), None),
+        Outcome::Ignored(why) => (false, Some(why.as_str()), None),
+    };
+    if let (Outcome::NotCustomer(_), Some(sender)) = (&outcome, &about.sender) {
+        state.store.queue_auto_reply(p.id, sender, now).await?;
+        state.mail_wake.notify_one();
+    }
+    let about = skranke_store::MailAbout {
+        sender: about.sender.as_deref(),
+        subject: about.subject.as_deref(),
+    };
+    state
+        .store
+        .finish_mail(p.id, quarantined, reason, case, about, now)
+        .await?;
+    Ok(outcome)
 }
 
 async fn process_one(
@@ -221,9 +229,18 @@ async fn process_one(
     let Some(from) = m.from.clone() else {
         return Ok(Outcome::Quarantined("no sender address".into()));
     };
-    if !p.released && mail::is_listed(&state.config.mail.not_customers, &from) {
-        return Ok(Outcome::NotCustomer(
-            "the sender is not a customer (mail.not_customers)".into(),
+    // Pupils and guardians cannot have cases, released or not; a released
+    // mail is not answered twice.
+    let not_customer = |why: &str| {
+        if p.released {
+            Outcome::Quarantined(why.to_owned())
+        } else {
+            Outcome::NotCustomer(why.to_owned())
+        }
+    };
+    if mail::is_listed(&state.config.mail.not_customers, &from) {
+        return Ok(not_customer(
+            "the sender is not a customer (mail.not_customers)",
         ));
     }
     let requester = match state.store.user_by_email(&from).await? {
@@ -242,13 +259,7 @@ async fn process_one(
         }
     };
     if !requester.kind.is_customer() && !requester.kind.is_staff() {
-        let why = "the sender is not a customer".to_owned();
-        // Let through by an admin, still a pupil's: held, but not answered twice.
-        return Ok(if p.released {
-            Outcome::Quarantined(why)
-        } else {
-            Outcome::NotCustomer(why)
-        });
+        return Ok(not_customer("the sender is not a customer"));
     }
     let body = mail::written_part(&m.text).to_owned();
     let attachments = files::store_all(
@@ -326,7 +337,10 @@ async fn process_one(
                         state.files.delete(&a.storage_key).await;
                     }
                 }
-                return Ok(Outcome::Case(case.id));
+                return Ok(Outcome::Case {
+                    id: case.id,
+                    number: case.number.clone(),
+                });
             }
             // Closed, or resolved too long ago: a new case that follows it up.
             Err(WebError::Conflict { .. }) => follows = Some(case.id),
@@ -371,7 +385,10 @@ async fn process_one(
         },
     )
     .await?;
-    Ok(Outcome::Case(registered.case.id))
+    Ok(Outcome::Case {
+        id: registered.case.id,
+        number: registered.case.number,
+    })
 }
 
 /// At most `max` characters.
@@ -457,27 +474,31 @@ async fn new_requester(
     )))
 }
 
-/// An admin lets a held message through: it is processed again and becomes
-/// a case whoever sent it (the page and the API both come here).
-/// `entry` is the admin's `MailReleased`.
+/// An admin lets a held message through: it is made a case now, also
+/// from an unknown domain or written by a machine, and the case's number
+/// returned (the page and the API both
+/// come here). A pupil's or guardian's mail cannot be a case: it goes back
+/// to quarantine, and the answer is a conflict saying why. `entry` is the
+/// admin's `MailReleased`.
 pub async fn release(
     state: &AppState,
     mut entry: skranke_core::audit::AuditEntry,
     id: i64,
-) -> Result<(), WebError> {
+) -> Result<String, WebError> {
     entry.subject = format!("mail {id}");
-    state
+    let p = state
         .store
         .release_mail(id, &entry, jiff::Timestamp::now())
         .await?;
-    let state = state.clone();
-    // Made a case now, not at the next round; a failure waits for that round.
-    tokio::spawn(async move {
-        if let Err(e) = process_pending(&state, 50).await {
-            tracing::warn!(error = %crate::logsafe::Safe(&e.to_string()), "processing released mail failed; the next round takes it");
+    match handle(state, &p).await? {
+        Outcome::Case { number, .. } => Ok(number),
+        Outcome::Quarantined(why) | Outcome::NotCustomer(why) | Outcome::Ignored(why) => {
+            Err(WebError::Conflict {
+                field: "mail".into(),
+                msg: crate::i18n::Msg::new("error-mail-held").arg("reason", why),
+            })
         }
-    });
-    Ok(())
+    }
 }
 
 /// An admin deletes a held message and its file for good.

@@ -59,6 +59,8 @@ pub struct Inner {
     pub mail_out: Option<outmail::Transport>,
     /// Wakes the mail loop when something was queued.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the incoming-mail processor when a message was recorded.
+    pub mail_in_wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::ops::Deref for AppState {
@@ -92,6 +94,7 @@ impl AppState {
             trusted_proxies,
             mail_out,
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            mail_in_wake: Arc::new(tokio::sync::Notify::new()),
             store,
             instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
             deliveries: notify::default_deliveries(),

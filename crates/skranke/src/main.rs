@@ -556,6 +556,8 @@ async fn serve(
         (None, None) => println!("No mail goes out (no [mail.outbound] relay)."),
     }
     skranke_web::outmail::spawn(state.clone());
+    // Also without a listener: another instance's or a released mail.
+    skranke_web::inbound::spawn_processor(state.clone());
     let smtp = smtp_listen.or_else(|| state.config.mail.smtp.listen.clone());
     let demo_smtp = smtp.is_none() && demo;
     if let Some(at) = smtp.or_else(|| demo_smtp.then(|| DEMO_SMTP.to_owned())) {
@@ -569,7 +571,7 @@ async fn serve(
                     state.config.mail_recipients().join(", "),
                     l.local_addr()?
                 );
-                skranke_web::inbound::spawn(state.clone(), l);
+                skranke_web::inbound::listen(state.clone(), l);
             }
             // Several demo servers may run side by side: one takes the mail.
             Err(e) if demo_smtp => {

@@ -89,23 +89,33 @@ async fn quarantine(
     ))
 }
 
-/// Releases a held message: it is processed again and becomes a case
-/// whoever sent it (a pupil's mail stays held: they cannot have cases).
+/// The case a released message became.
+#[derive(Serialize, ToSchema)]
+pub struct ReleasedDto {
+    /// Its number.
+    pub case: String,
+}
+
+/// Releases a held message: it is made a case now, also from an unknown
+/// domain or written by a machine. A pupil's or guardian's mail (by their
+/// account or `[mail] not_customers`) cannot be a case: it stays held
+/// (409, why).
 #[utoipa::path(post, path = "/api/v1/mail/quarantine/{id}/release",
     params(("id" = i64, Path, description = "Inbound mail id")),
     responses(
-        (status = 202, description = "Released; it becomes a case shortly."),
+        (status = 201, description = "It is a case now (or a reply on the case it answers).", body = ReleasedDto),
         (status = 404, description = "No such mail in quarantine.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It cannot be a case and is held again; `detail` says why.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 async fn release(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<(StatusCode, Json<ReleasedDto>), ApiError> {
     user.require_admin()?;
-    crate::inbound::release(&state, user.audit(AuditEvent::MailReleased), id).await?;
-    Ok(StatusCode::ACCEPTED)
+    let case = crate::inbound::release(&state, user.audit(AuditEvent::MailReleased), id).await?;
+    Ok((StatusCode::CREATED, Json(ReleasedDto { case })))
 }
 
 /// Deletes a held message and its file for good.

@@ -391,8 +391,14 @@ pub async fn release_mail(
     Form(f): Form<CsrfForm>,
 ) -> Result<Redirect, WebError> {
     user.check_csrf(&f.csrf)?;
-    crate::inbound::release(&state, user.audit(AuditEvent::MailReleased), id).await?;
-    user.confirm(&state, Msg::new("flash-mail-released")).await;
+    // A mail that stays held says why on the page, as a refused form does.
+    let done = match crate::inbound::release(&state, user.audit(AuditEvent::MailReleased), id).await
+    {
+        Ok(number) => Msg::new("flash-mail-released").arg("number", number),
+        Err(WebError::Conflict { msg, .. }) => msg,
+        Err(e) => return Err(e),
+    };
+    user.confirm(&state, done).await;
     Ok(Redirect::to("/admin/mail"))
 }
 

@@ -232,10 +232,7 @@ pub(crate) async fn listen(app: &crate::support::TestApp) -> u16 {
         max_recipients: 10,
         idle: std::time::Duration::from_secs(10),
     });
-    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(
-        app.state.clone(),
-        std::sync::Arc::new(tokio::sync::Notify::new()),
-    ));
+    let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
     tokio::spawn(skranke_mail::smtp::serve(
         listener,
         config,

@@ -319,12 +319,36 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
             None,
         )
         .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    skranke_web::inbound::process_pending(&app.state, 10)
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let number = r.json::<serde_json::Value>().await.unwrap()["case"].clone();
+    assert_eq!(app.case_count().await, cases + 1, "released as a case");
+    let made = app
+        .store
+        .case_by_number(number.as_str().unwrap())
         .await
         .unwrap();
-    assert_eq!(app.case_count().await, cases + 1, "released as a case");
+    assert_eq!(made.title, "Tilbud");
     let per = held_from("per@elev.kommune-a.example")[0];
+    // A pupil's mail cannot be a case: it stays held, and says why.
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/mail/quarantine/{per}/release"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text().await.unwrap().contains("not a customer"),
+        "says why"
+    );
+    assert_eq!(app.case_count().await, cases + 1);
+    assert_eq!(
+        list(&app, "/api/v1/mail/quarantine", &admin).await.len(),
+        2,
+        "held again, without a second answer"
+    );
     let path = format!("/api/v1/mail/quarantine/{per}");
     assert_eq!(
         app.api(Method::DELETE, &path, &admin, None).await.status(),
