@@ -963,6 +963,12 @@ impl Config {
         if o.max_attempts == 0 {
             error("max_attempts", "must be at least 1".into());
         }
+        if self.mail_goes_out() && self.server.public_url.is_none() {
+            report.warnings.push(Finding {
+                field: "server.public_url".into(),
+                message: "links in e-mail point at server.listen; set the address people reach Skranke at".into(),
+            });
+        }
         for (i, n) in self.mail.not_customers.iter().enumerate() {
             if n.trim().is_empty() || n.contains(char::is_whitespace) {
                 report.errors.push(Finding {

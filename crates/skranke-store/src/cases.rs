@@ -591,14 +591,8 @@ impl Store {
              ON v.case_id = m.case_id AND v.user_id = ",
         );
         sql.push_bind(user_id);
-        sql.push(" WHERE m.kind = 'public_reply' AND m.created_at > COALESCE(v.seen_at, 0) AND m.case_id IN (");
-        for (i, id) in case_ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push_bind(*id);
-        }
-        sql.push(")");
+        sql.push(" WHERE m.kind = 'public_reply' AND m.created_at > COALESCE(v.seen_at, 0) AND m.case_id IN ")
+            .push_list(case_ids.iter().copied());
         Ok(self.reader().scalars(sql).await?)
     }
 }

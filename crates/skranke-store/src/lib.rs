@@ -9,6 +9,7 @@ mod db;
 mod error;
 mod export;
 mod idempotency;
+mod lease;
 mod mail;
 mod models;
 mod orgs;

@@ -138,8 +138,7 @@ pub struct OutgoingRow {
 }
 
 impl Store {
-    /// Leases up to `limit` mails due for an attempt, as `claim_outbox`
-    /// does for the outbox: an instance that dies lets its lease run out.
+    /// Leases up to `limit` mails due for an attempt (see `lease::Queue`).
     pub async fn claim_outgoing(
         &self,
         owner: &str,
@@ -148,37 +147,16 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError> {
         let mut tx = self.begin().await?;
-        let lock = if tx.is_postgres() {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
-        let ids: Vec<i64> = tx
-            .scalars(
-                q(format!(
-                    "UPDATE outgoing_mail SET leased_by = $1, lease_until = $2 WHERE id IN (\
-                     SELECT id FROM outgoing_mail WHERE sent_at IS NULL AND failed_at IS NULL \
-                     AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
-                     ORDER BY next_attempt_at, id LIMIT $4{lock}) RETURNING id"
-                ))
-                .bind(owner)
-                .bind(ms(now + lease))
-                .bind(ms(now))
-                .bind(limit),
-            )
+        let ids = crate::lease::Queue::OUTGOING_MAIL
+            .lease(&mut tx, owner, now, lease, limit)
             .await?;
         let items = if ids.is_empty() {
             Vec::new()
         } else {
             let mut sql = q(OUTGOING_SELECT);
-            sql.push(" WHERE m.id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.push_bind(*id);
-            }
-            sql.push(") ORDER BY m.next_attempt_at, m.id");
+            sql.push(" WHERE m.id IN ")
+                .push_list(ids)
+                .push(" ORDER BY m.next_attempt_at, m.id");
             tx.all(sql).await?
         };
         tx.commit().await?;

@@ -105,6 +105,18 @@ impl Q {
         self
     }
 
+    /// Appends `(…)` with a placeholder for each value, for `IN`.
+    pub fn push_list<V: IntoArg>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Q {
+        self.push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_bind(v);
+        }
+        self.push(")")
+    }
+
     pub(crate) fn sqlite_args(&self) -> SqliteArguments {
         let mut a = SqliteArguments::default();
         for arg in &self.args {

@@ -115,14 +115,10 @@ async fn load_history(tx: &mut Tx, case_id: i64) -> Result<CaseHistory, StoreErr
         .one(q("SELECT registered_at, channel FROM cases WHERE id = $1").bind(case_id))
         .await?;
     let mut sql = q("SELECT at, field, old_value, new_value FROM case_history WHERE case_id = ");
-    sql.push_bind(case_id).push(" AND field IN (");
-    for (i, f) in HistoryField::SLA.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.push_bind(f.key());
-    }
-    sql.push(") ORDER BY id");
+    sql.push_bind(case_id)
+        .push(" AND field IN ")
+        .push_list(HistoryField::SLA.iter().map(|f| f.key()))
+        .push(" ORDER BY id");
     let rows: Vec<(i64, String, Option<String>, Option<String>)> = tx.all(sql).await?;
     let entries: Vec<StoredEntry> = rows
         .into_iter()
@@ -202,8 +198,13 @@ async fn queue_notifications(
     level: usize,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let handler: Option<(i64, String)> = tx.opt(q("SELECT u.id, u.username FROM cases c JOIN users u ON u.id = c.handler_id WHERE c.id = $1",).bind(case_id))
-    .await?;
+    let (priority, handler_id, handler_name): (String, Option<i64>, Option<String>) = tx
+        .one(
+            q("SELECT c.priority, u.id, u.username FROM cases c LEFT JOIN users u ON u.id = c.handler_id WHERE c.id = $1")
+                .bind(case_id),
+        )
+        .await?;
+    let handler = handler_id.zip(handler_name);
     let mut rows: Vec<(&str, String, Option<i64>)> = Vec::new();
     if let Some((id, username)) = &handler {
         rows.push(("in_app", format!("user:{username}"), Some(*id)));
@@ -236,9 +237,6 @@ async fn queue_notifications(
     {
         readers.push((Some(*id), address, name, locale));
     }
-    let priority: String = tx
-        .scalar(q("SELECT priority FROM cases WHERE id = $1").bind(case_id))
-        .await?;
     let priority = priority.parse::<skranke_core::Priority>().ok();
     for c in settings
         .contacts
@@ -371,37 +369,16 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxItem>, StoreError> {
         let mut tx = self.begin().await?;
-        let lock = if tx.is_postgres() {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
-        let ids: Vec<i64> = tx
-            .scalars(
-                q(format!(
-                    "UPDATE outbox SET leased_by = $1, lease_until = $2 WHERE id IN (\
-                     SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $3 \
-                     AND (lease_until IS NULL OR lease_until <= $3) \
-                     ORDER BY next_attempt_at, id LIMIT $4{lock}) RETURNING id"
-                ))
-                .bind(owner)
-                .bind(ms(now + lease))
-                .bind(ms(now))
-                .bind(limit),
-            )
+        let ids = crate::lease::Queue::OUTBOX
+            .lease(&mut tx, owner, now, lease, limit)
             .await?;
         let items = if ids.is_empty() {
             Vec::new()
         } else {
             let mut q = q(OUTBOX_SELECT);
-            q.push(" WHERE o.id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.push_bind(*id);
-            }
-            q.push(") ORDER BY o.next_attempt_at, o.id");
+            q.push(" WHERE o.id IN ")
+                .push_list(ids)
+                .push(" ORDER BY o.next_attempt_at, o.id");
             tx.all(q).await?
         };
         tx.commit().await?;

@@ -1,6 +1,6 @@
 //! Delivery of escalation notifications from the outbox. Each channel is a
-//! `Delivery`; in-app and log exist now, e-mail and an SMS webhook will be
-//! further implementations of the same trait.
+//! `Delivery`: in-app and log now, an SMS webhook later. E-mail, of
+//! escalations and of every other notice, has its own queue (`outmail`).
 
 use crate::AppState;
 use crate::i18n::{Lang, Msg};
@@ -88,18 +88,22 @@ impl Delivery for Log {
     }
 }
 
-/// The words of an escalation for channels that carry text (the log,
-/// later e-mail and SMS), in `lang`.
+/// An escalation level (1–3) by its configured name, else "Nivå N".
+pub fn level_name(config: &skranke_core::Config, level: i64) -> String {
+    usize::try_from(level - 1)
+        .ok()
+        .and_then(|i| config.escalation.levels.get(i))
+        .map_or_else(
+            || Msg::new("level-n").arg("level", level).text(),
+            |l| l.name.clone(),
+        )
+}
+
+/// The words of an escalation for outbox channels that carry text (the
+/// log; an SMS webhook later), in `lang`.
 pub fn escalation_text(config: &skranke_core::Config, item: &OutboxItem, lang: Lang) -> String {
     crate::context::with_lang(lang, || {
-        let level_name = config
-            .escalation
-            .levels
-            .get((item.level - 1).max(0) as usize)
-            .map_or_else(
-                || Msg::new("level-n").arg("level", item.level).text(),
-                |l| l.name.clone(),
-            );
+        let level_name = level_name(config, item.level);
         let priority = item
             .priority
             .parse::<skranke_core::Priority>()
@@ -259,11 +263,7 @@ pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notif
         NoticeKind::Resolved => Msg::new("notice-text-resolved"),
         NoticeKind::Escalated => {
             let level = n.level.unwrap_or(0);
-            let level_name = config
-                .escalation
-                .levels
-                .get((level - 1).max(0) as usize)
-                .map_or_else(String::new, |l| l.name.clone());
+            let level_name = level_name(config, level);
             let key = if n.late == Some(true) {
                 "notice-text-escalated-late"
             } else {

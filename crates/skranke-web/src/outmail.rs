@@ -284,11 +284,7 @@ fn compose(config: &skranke_core::Config, item: &Outgoing) -> Letter {
         }
         NoticeKind::Escalated => {
             let level = item.level.unwrap_or(0);
-            let level_name = config
-                .escalation
-                .levels
-                .get(usize::try_from(level - 1).unwrap_or(0))
-                .map_or_else(String::new, |l| l.name.clone());
+            let level_name = crate::notify::level_name(config, level);
             paragraphs.push(
                 Msg::new("mail-escalated-lead")
                     .arg("number", number.as_str())

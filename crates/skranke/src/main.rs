@@ -592,16 +592,13 @@ async fn serve(
 }
 
 /// A relay URL without its password, for printing.
-fn redacted(url: &str) -> String {
-    match (url.split_once("://"), url.rfind('@')) {
-        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
-            let user = rest[..at - scheme.len() - 3]
-                .split(':')
-                .next()
-                .unwrap_or("");
-            format!("{scheme}://{user}:***@{}", &url[at + 1..])
+fn redacted(relay: &str) -> String {
+    match url::Url::parse(relay) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
         }
-        _ => url.to_owned(),
+        _ => relay.to_owned(),
     }
 }
 
@@ -617,4 +614,19 @@ fn private_dir(dir: &Path) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .with_context(|| format!("cannot create data directory {}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_relay_is_printed_without_its_password() {
+        assert_eq!(
+            super::redacted("smtp://skranke:hemmelig@mail.kommune.no:587?tls=required"),
+            "smtp://skranke:***@mail.kommune.no:587?tls=required"
+        );
+        assert_eq!(
+            super::redacted("smtp://mail.kommune.no:25"),
+            "smtp://mail.kommune.no:25"
+        );
+    }
 }
