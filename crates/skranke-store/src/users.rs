@@ -235,6 +235,30 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The notices a person does not want by e-mail (stored keys).
+    pub async fn mail_off(&self, id: i64) -> Result<String, StoreError> {
+        self.reader()
+            .scalar_opt(q("SELECT mail_off FROM users WHERE id = $1").bind(id))
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn set_mail_off(&self, id: i64, off: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = tx
+            .exec(
+                q("UPDATE users SET mail_off = $1 WHERE id = $2")
+                    .bind(off)
+                    .bind(id),
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 pub(crate) fn escape_like(s: &str) -> String {

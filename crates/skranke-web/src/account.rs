@@ -1,5 +1,5 @@
 //! What people do with their own account, for the account page and the
-//! API alike: API tokens and the password.
+//! API alike: API tokens, the password, and which notices come by e-mail.
 
 use crate::AppState;
 use crate::auth::{self, Client};
@@ -8,6 +8,7 @@ use crate::password;
 use jiff::{SignedDuration, Timestamp};
 use skranke_core::audit::{AuditEntry, AuditEvent};
 use skranke_core::case::line;
+use skranke_core::notice::{self, NoticeKind};
 use skranke_store::{NewSession, NewToken, User};
 
 /// Lifetimes offered for a new token, in days; the first is the default.
@@ -100,4 +101,36 @@ pub async fn change_own_password(
         .set_password(u.id, &hash, false, session.as_ref(), &entry, now)
         .await?;
     Ok(token)
+}
+
+/// Each notice a person can receive, and whether it comes by e-mail.
+pub async fn mail_choices(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<(NoticeKind, bool)>, WebError> {
+    let off = state.store.mail_off(user.id).await?;
+    Ok(notice::choices(user.kind)
+        .iter()
+        .map(|&k| (k, notice::mail_wanted(&off, k)))
+        .collect())
+}
+
+/// Sets which notices a person does not want by e-mail (the rest they
+/// get). A kind they never get is off already, and not kept.
+pub async fn set_mail_choices(
+    state: &AppState,
+    user: &User,
+    off: &[NoticeKind],
+) -> Result<(), WebError> {
+    let choices = notice::choices(user.kind);
+    let off: Vec<NoticeKind> = off
+        .iter()
+        .copied()
+        .filter(|k| choices.contains(k))
+        .collect();
+    state
+        .store
+        .set_mail_off(user.id, &notice::mail_off(&off))
+        .await?;
+    Ok(())
 }

@@ -717,6 +717,8 @@ pub struct AccountPage {
     pub token_days: Vec<i64>,
     pub locale: Option<String>,
     pub languages: Vec<crate::i18n::Lang>,
+    /// Each notice the person can get, and whether it comes by e-mail.
+    pub mail: Vec<(skranke_core::notice::NoticeKind, bool)>,
 }
 
 #[derive(Template, WebTemplate)]

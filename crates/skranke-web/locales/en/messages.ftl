@@ -179,6 +179,7 @@ flash-all-read = All notifications are marked as read.
 flash-read = The notification is marked as read.
 flash-mail-released = The e-mail is released from quarantine and is now case { $number }.
 error-mail-held = The e-mail cannot become a case and is still in quarantine: { $reason }
+flash-mail-choices = Your e-mail choices are saved.
 flash-mail-deleted = The e-mail is deleted.
 flash-token-deleted = The key has been deleted.
 flash-password-changed = Your password has been changed. You are logged out everywhere else.

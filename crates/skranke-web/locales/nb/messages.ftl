@@ -179,6 +179,7 @@ flash-all-read = Alle varsler er merket som lest.
 flash-read = Varselet er merket som lest.
 flash-mail-released = E-posten er sluppet ut av karantene og er nå sak { $number }.
 error-mail-held = E-posten kan ikke bli en sak og ligger fortsatt i karantene: { $reason }
+flash-mail-choices = Valgene for e-post er lagret.
 flash-mail-deleted = E-posten er slettet.
 flash-token-deleted = Nøkkelen er slettet.
 flash-password-changed = Passordet er byttet. Du er logget ut alle andre steder.

@@ -1,5 +1,5 @@
 //! The caller's own account over the API: who am I, API tokens, the
-//! password, sessions, and an agent's notifications.
+//! password, sessions, notifications and which of them come by e-mail.
 
 use super::schema::{Line, LocaleSchema, UserKindSchema};
 use super::{ApiJson, ApiPath, rfc3339};
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_token))
         .routes(routes!(change_password))
         .routes(routes!(end_sessions))
+        .routes(routes!(mail_choices, set_mail_choices))
         .routes(routes!(list_notifications))
         .routes(routes!(read_notifications))
         .routes(routes!(read_notification))
@@ -277,7 +278,9 @@ async fn end_sessions(
 #[derive(Serialize, ToSchema)]
 pub struct NotificationDto {
     pub id: i64,
-    /// `assigned`, `requester_replied`, `reopened` or `escalated`.
+    /// For the desk `assigned`, `requester_replied`, `reopened` or
+    /// `escalated`; for a requester `received`, `replied`,
+    /// `waiting_for_you` or `resolved`.
     #[schema(value_type = super::schema::NoticeKindSchema)]
     pub kind: skranke_core::notice::NoticeKind,
     pub case: String,
@@ -289,15 +292,69 @@ pub struct NotificationDto {
     pub read_at: Option<String>,
 }
 
-fn staff(user: &ApiUser) -> Result<(), WebError> {
-    if user.0.kind.is_staff() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
+/// One kind of notice the caller can get, and whether it comes by e-mail.
+#[derive(Serialize, ToSchema)]
+pub struct MailChoiceDto {
+    #[schema(value_type = super::schema::NoticeKindSchema)]
+    pub kind: skranke_core::notice::NoticeKind,
+    /// Its name, in the caller's language.
+    pub label: String,
+    pub email: bool,
 }
 
-/// An agent's escalation notifications, newest first.
+async fn choices_of(state: &AppState, user: &User) -> Result<Vec<MailChoiceDto>, WebError> {
+    use crate::texts::Label;
+    Ok(account::mail_choices(state, user)
+        .await?
+        .into_iter()
+        .map(|(kind, email)| MailChoiceDto {
+            label: kind.label(),
+            kind,
+            email,
+        })
+        .collect())
+}
+
+/// Which notices come by e-mail: every one the caller can get (a requester
+/// the four about their cases, the desk all), as on the account page.
+#[utoipa::path(get, path = "/api/v1/me/mail",
+    responses((status = 200, description = "Each kind and whether it comes by e-mail.", body = Vec<MailChoiceDto>)),
+    security(("bearer" = [])))]
+async fn mail_choices(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<MailChoiceDto>>, ApiError> {
+    Ok(Json(choices_of(&state, &user.0).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailChoicesUpdate {
+    /// The kinds not wanted by e-mail; every other comes. In the app every
+    /// notice is shown still. A kind the caller never gets changes nothing.
+    #[schema(value_type = Vec<super::schema::NoticeKindSchema>)]
+    pub email_off: Vec<skranke_core::notice::NoticeKind>,
+}
+
+/// Choose which notices come by e-mail.
+#[utoipa::path(put, path = "/api/v1/me/mail", request_body = MailChoicesUpdate,
+    responses(
+        (status = 200, description = "Saved; the choices as they are now.", body = Vec<MailChoiceDto>),
+        (status = 422, description = "`email_off` missing, or naming something that is not a kind.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn set_mail_choices(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(req): ApiJson<MailChoicesUpdate>,
+) -> Result<Json<Vec<MailChoiceDto>>, ApiError> {
+    account::set_mail_choices(&state, &user.0, &req.email_off).await?;
+    Ok(Json(choices_of(&state, &user.0).await?))
+}
+
+/// The caller's notifications (what the desk did on their cases; for the
+/// desk, also what happened to the cases they handle), newest first. The
+/// same notices come by e-mail unless turned off (`/api/v1/me/mail`).
 #[utoipa::path(get, path = "/api/v1/notifications",
     responses((status = 200, description = "The latest 200.", body = Vec<NotificationDto>)),
     security(("bearer" = [])))]
@@ -305,7 +362,6 @@ async fn list_notifications(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Vec<NotificationDto>>, ApiError> {
-    staff(&user)?;
     let items = state.store.notifications(user.0.id, 200).await?;
     Ok(Json(
         items
@@ -330,7 +386,6 @@ async fn read_notifications(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    staff(&user)?;
     state
         .store
         .mark_notifications_read(user.0.id, Timestamp::now())
@@ -351,7 +406,6 @@ async fn read_notification(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    staff(&user)?;
     state
         .store
         .mark_notification_read(user.0.id, id, Timestamp::now())

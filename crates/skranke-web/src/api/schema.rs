@@ -83,7 +83,7 @@ key_schema!(
     NoticeKindSchema,
     "NoticeKind",
     skranke_core::notice::NoticeKind,
-    "What a notification is about: a case given to you, the requester's reply, a reopening, an escalation."
+    "What a notification is about: for the desk a case given to you, the requester's reply, a reopening, an escalation; for a requester the receipt of a new case, a reply, a wait for your answer, the resolution."
 );
 
 key_schema!(

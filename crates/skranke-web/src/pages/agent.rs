@@ -1,13 +1,9 @@
+use super::PagePath;
 use super::portal::{CaseUpload, new_case_page, submit};
-use super::{Form, PagePath};
 use crate::AppState;
 use crate::auth::Staff;
 use crate::error::WebError;
-use crate::i18n::Msg;
-use crate::views::{
-    CaseFormValues, FormErrors, Nav, NotificationView, NotificationsPage, PhonePage, QueuePage,
-    QueueRow, clock_views,
-};
+use crate::views::{CaseFormValues, FormErrors, Nav, PhonePage, QueuePage, QueueRow, clock_views};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -165,62 +161,4 @@ pub async fn phone_create(
         .map_err(|e| crate::error::unknown_as("requester", e))?;
     crate::casework::refuse_non_customer(&caller)?;
     submit(&state, &user, &caller, upload, Channel::Phone).await
-}
-
-pub async fn notifications(
-    State(state): State<AppState>,
-    Staff(user): Staff,
-) -> Result<NotificationsPage, WebError> {
-    let items = state
-        .store
-        .notifications(user.user.id, 200)
-        .await?
-        .into_iter()
-        .map(|n| NotificationView {
-            text: crate::notify::notification_text(&state.config, &n),
-            id: n.id,
-            case_number: n.case_number,
-            created_at: n.created_at,
-            unread: n.read_at.is_none(),
-        })
-        .collect();
-    Ok(NotificationsPage {
-        items,
-        nav: Nav::of(&user),
-    })
-}
-
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn notifications_read(
-    State(state): State<AppState>,
-    Staff(user): Staff,
-    Form(f): Form<CsrfOnly>,
-) -> Result<axum::response::Redirect, WebError> {
-    user.check_csrf(&f.csrf)?;
-    state
-        .store
-        .mark_notifications_read(user.user.id, jiff::Timestamp::now())
-        .await?;
-    user.confirm(&state, Msg::new("flash-all-read")).await;
-    Ok(axum::response::Redirect::to("/agent/notifications"))
-}
-
-pub async fn notification_read(
-    State(state): State<AppState>,
-    Staff(user): Staff,
-    PagePath(id): PagePath<i64>,
-    Form(f): Form<CsrfOnly>,
-) -> Result<axum::response::Redirect, WebError> {
-    user.check_csrf(&f.csrf)?;
-    state
-        .store
-        .mark_notification_read(user.user.id, id, jiff::Timestamp::now())
-        .await?;
-    user.confirm(&state, Msg::new("flash-read")).await;
-    Ok(axum::response::Redirect::to("/agent/notifications"))
 }

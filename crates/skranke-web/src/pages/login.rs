@@ -220,7 +220,25 @@ async fn account_page(
         token_days: account::TOKEN_DAYS.to_vec(),
         locale: user.user.locale.clone(),
         languages: Lang::ALL.to_vec(),
+        mail: account::mail_choices(state, &user.user).await?,
     })
+}
+
+/// The account page's e-mail choices: a box per notice, ticked to get it.
+pub async fn set_mail_choices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> Result<Redirect, WebError> {
+    user.check_csrf(f.get("csrf").map_or("", String::as_str))?;
+    let off: Vec<skranke_core::notice::NoticeKind> = skranke_core::notice::choices(user.user.kind)
+        .iter()
+        .copied()
+        .filter(|k| !f.contains_key(k.key()))
+        .collect();
+    account::set_mail_choices(&state, &user.user, &off).await?;
+    user.confirm(&state, Msg::new("flash-mail-choices")).await;
+    Ok(Redirect::to("/account"))
 }
 
 pub async fn account(

@@ -5,6 +5,7 @@ pub(crate) mod admin;
 mod agent;
 mod case;
 mod login;
+mod notices;
 mod portal;
 
 use crate::AppState;
@@ -53,6 +54,7 @@ pub const ROUTES: &[Route] = &[
         post(login::logout_everywhere)
     }),
     action("/account/tokens", || post(login::create_token)),
+    action("/account/mail", || post(login::set_mail_choices)),
     action("/account/tokens/{id}/delete", || post(login::delete_token)),
     page("/portal", || get(portal::home)),
     page("/portal/new", || {
@@ -72,12 +74,10 @@ pub const ROUTES: &[Route] = &[
         get(agent::phone_search).post(agent::phone_create)
     }),
     page("/agent/phone/{user_id}", || get(agent::phone_form)),
-    page("/agent/notifications", || get(agent::notifications)),
-    action("/agent/notifications/read", || {
-        post(agent::notifications_read)
-    }),
-    action("/agent/notifications/{id}/read", || {
-        post(agent::notification_read)
+    page("/notifications", || get(notices::notifications)),
+    action("/notifications/read", || post(notices::notifications_read)),
+    action("/notifications/{id}/read", || {
+        post(notices::notification_read)
     }),
     page("/admin", || get(admin::page)),
     action("/admin/users", || post(admin::create_user)),

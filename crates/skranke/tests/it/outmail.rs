@@ -401,3 +401,111 @@ async fn mail_the_relay_refuses_is_retried_then_given_up_and_shown() {
         && m["attempts"] == 2
         && m["last_error"].as_str().is_some_and(|e| !e.is_empty())));
 }
+
+both!(each_person_chooses_which_notices_come_by_mail);
+async fn each_person_chooses_which_notices_come_by_mail() {
+    let mut config = Config::default();
+    let eml = crate::support::temp_dir("eml");
+    config.mail.outbound.directory = Some(eml.clone());
+    let app = spawn_with(config).await;
+    let kari = app.token("ansatt").await;
+    let admin = app.token("admin").await;
+    let choices = list(&app, "/api/v1/me/mail", &kari).await;
+    assert_eq!(
+        choices
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["received", "replied", "waiting_for_you", "resolved"],
+        "a requester's four"
+    );
+    assert!(choices.iter().all(|c| c["email"] == true));
+    assert_eq!(
+        list(&app, "/api/v1/me/mail", &admin).await.len(),
+        skranke_core::notice::NoticeKind::ALL.len(),
+        "the desk's all"
+    );
+    // Turning off what a requester never gets changes nothing.
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/me/mail",
+            &kari,
+            Some(json!({"email_off": ["escalated"]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let kari_id = app.store.user_by_username("ansatt").await.unwrap().id;
+    assert_eq!(app.store.mail_off(kari_id).await.unwrap(), "");
+    for wrong in [
+        json!({"email_off": ["ingen"]}),
+        json!({"email_off": "received"}),
+        json!({}),
+    ] {
+        let r = app
+            .api(Method::PUT, "/api/v1/me/mail", &kari, Some(wrong.clone()))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+    }
+    let r = app
+        .api(
+            Method::PUT,
+            "/api/v1/me/mail",
+            &kari,
+            Some(json!({"email_off": ["received"]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let now: Vec<serde_json::Value> = r.json().await.unwrap();
+    assert_eq!(now[0]["kind"], "received");
+    assert_eq!(now[0]["email"], false);
+
+    let receipts = || async {
+        list(&app, "/api/v1/mail/outgoing", &admin)
+            .await
+            .iter()
+            .filter(|m| m["kind"] == "received" && m["recipient"] == "ansatt@kommune-a.example")
+            .count()
+    };
+    let before = receipts().await;
+    let notices = list(&app, "/api/v1/notifications", &kari).await.len();
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/cases",
+            &kari,
+            Some(json!({"title": "Mus", "description": "Musa er treg."})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(receipts().await, before, "no receipt by mail");
+    assert_eq!(
+        list(&app, "/api/v1/notifications", &kari).await.len(),
+        notices + 1,
+        "the receipt is in the app still"
+    );
+    // Someone else's receipt goes out as before.
+    let ola = app.token("ansatt2").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/cases",
+            &ola,
+            Some(json!({"title": "Skjerm", "description": "Svart."})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    deliver(&app).await;
+    let written = std::fs::read_dir(&eml)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with("-received.eml"))
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap()
+                .contains("ansatt2@kommune-b.example")
+        })
+        .count();
+    assert!(written >= 1, "Ola's receipt is written as a file");
+    let _ = std::fs::remove_dir_all(eml);
+}

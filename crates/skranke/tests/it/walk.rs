@@ -476,7 +476,18 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     w.submit("follow-up report", json!({}), "#follow-up").await;
+    // What the desk did, as in the e-mails.
+    w.visit("/notifications").await;
     w.visit("/account").await;
+    w.submit(
+        "no e-mail when resolved",
+        json!({"mail-resolved": false}),
+        "#save-mail",
+    )
+    .await;
+    assert!(w.text("#flash").await.contains("lagret"), "says so");
+    let kari = app.store.user_by_username("ansatt").await.unwrap();
+    assert_eq!(app.store.mail_off(kari.id).await.unwrap(), "resolved");
     w.refused(
         "token without a name",
         json!({"token-name": "", "token-days": "30", "token-write": false}),
@@ -558,7 +569,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     w.visit("/agent?queue=all&priority=high").await;
     w.visit("/agent?queue=open").await;
     w.screenshot("agent-queue").await;
-    w.visit("/agent/notifications").await;
+    w.visit("/notifications").await;
     w.visit("/agent/phone").await;
     w.visit("/agent/phone?q=ansatt").await;
     w.visit("/agent/phone?q=ingensomhelst").await;
