@@ -277,6 +277,64 @@ fn is_quote_start(l: &str) -> bool {
         || ((lower.starts_with("fra:") || lower.starts_with("from:")) && l.contains('@'))
 }
 
+/// A recipient a delivery status notification (RFC 3464) says our mail
+/// did not reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered {
+    /// As [`address`] keeps it.
+    pub address: String,
+    /// Its `Status` (`5.1.1`) and `Diagnostic-Code`, as the report says.
+    pub reason: String,
+}
+
+/// The recipients a `message/delivery-status` part names as failed
+/// (`Action: failed`); delays and successes are not failures.
+pub fn undelivered(status: &str) -> Vec<Undelivered> {
+    // Per-recipient fields come in groups separated by blank lines; the
+    // first group is about the message.
+    let text = status.replace("\r\n", "\n");
+    let mut out = Vec::new();
+    for group in text.split("\n\n") {
+        let field = |name: &str| {
+            group.lines().find_map(|l| {
+                l.split_once(':')
+                    .filter(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.trim().to_owned())
+            })
+        };
+        let failed = field("Action").is_some_and(|a| a.eq_ignore_ascii_case("failed"));
+        let Some(recipient) = field("Final-Recipient").or_else(|| field("Original-Recipient"))
+        else {
+            continue;
+        };
+        // `rfc822; kari@kommune-a.example`
+        let Some(address) = address(recipient.rsplit(';').next().unwrap_or("")) else {
+            continue;
+        };
+        if failed {
+            let reason = [field("Status"), field("Diagnostic-Code")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(Undelivered { address, reason });
+        }
+    }
+    out
+}
+
+/// The `Message-ID` (without brackets) in a block of headers, such as the
+/// returned headers of a bounce.
+pub fn message_id_in(headers: &str) -> Option<String> {
+    headers.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("Message-ID")
+            .then(|| value.trim().trim_matches(['<', '>']).trim().to_owned())
+            .filter(|v| !v.is_empty())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +551,29 @@ mod tests {
             let w = written_part(&body);
             prop_assert!(body.starts_with(w));
         }
+    }
+
+    #[test]
+    fn a_bounce_names_the_recipients_that_failed_and_our_message() {
+        let status = "Reporting-MTA: dns; mx.kommune-a.example\r\n\r\n\
+            Final-Recipient: rfc822; Kari@Kommune-A.example\r\nAction: failed\r\n\
+            Status: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n\
+            Final-Recipient: rfc822; ola@kommune-b.example\r\nAction: delayed\r\nStatus: 4.4.1\r\n";
+        assert_eq!(
+            undelivered(status),
+            [Undelivered {
+                address: "kari@kommune-a.example".into(),
+                reason: "5.1.1 smtp; 550 5.1.1 User unknown".into()
+            }],
+            "a delay is not a failure"
+        );
+        assert_eq!(undelivered("Action: failed\n"), [], "no recipient named");
+        let headers = "From: Kundeservice <kundeservice@kundeservice.example>\r\n\
+            Message-ID: <skranke.ab12@kundeservice.example>\r\nSubject: x\r\n";
+        assert_eq!(
+            message_id_in(headers).as_deref(),
+            Some("skranke.ab12@kundeservice.example")
+        );
+        assert_eq!(message_id_in("Subject: x\n"), None);
     }
 }

@@ -6,4 +6,4 @@
 mod parse;
 pub mod smtp;
 
-pub use parse::{Inbound, InboundFile, MailError, parse};
+pub use parse::{Bounce, Inbound, InboundFile, MailError, parse};

@@ -6,7 +6,7 @@
 
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
-use skranke_core::mail::{Origin, address};
+use skranke_core::mail::{Origin, Undelivered, address, message_id_in, undelivered};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MailError {
@@ -24,6 +24,14 @@ pub struct InboundFile {
     pub bytes: Vec<u8>,
     /// Shown in the text (`Content-Disposition: inline`, a `Content-ID`).
     pub inline: bool,
+}
+
+/// A bounce: which message did not arrive, and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounce {
+    /// The returned message's `Message-ID`, without brackets.
+    pub message_id: Option<String>,
+    pub failed: Vec<Undelivered>,
 }
 
 /// A message as we keep it.
@@ -49,6 +57,9 @@ pub struct Inbound {
     pub list: bool,
     /// A delivery status report (`multipart/report`): a bounce.
     pub report: bool,
+    /// What a delivery status report says: the message it is about and
+    /// the recipients it did not reach.
+    pub bounce: Option<Bounce>,
     /// SHA-256 of the raw bytes: the message's identity when it has no `Message-ID`.
     pub sha256: String,
 }
@@ -84,6 +95,11 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
         return Err(MailError::Unreadable("no headers"));
     }
     let first = msg.from().and_then(Address::first);
+    let report = msg.root_part().content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
     let text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
     let files = msg
         .attachments()
@@ -141,13 +157,38 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
             .map(|v| v.trim().to_owned()),
         precedence: msg.header_raw("Precedence").map(|v| v.trim().to_owned()),
         list: !msg.list_id().is_empty() || !msg.list_unsubscribe().is_empty(),
-        report: msg.root_part().content_type().is_some_and(|c| {
-            c.ctype().eq_ignore_ascii_case("multipart")
-                && c.subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-        }),
+        report,
+        bounce: report.then(|| bounce(&msg)),
         sha256: hex::encode(Sha256::digest(raw)),
     })
+}
+
+/// The parts of a delivery status report (RFC 3464): the status of each
+/// recipient, and the returned message or its headers.
+fn bounce(msg: &mail_parser::Message<'_>) -> Bounce {
+    let mut b = Bounce::default();
+    for part in &msg.parts {
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        let kind = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase();
+        let text = String::from_utf8_lossy(part.contents());
+        match kind.as_str() {
+            "message/delivery-status" | "message/global-delivery-status" => {
+                b.failed.extend(undelivered(&text));
+            }
+            "message/rfc822"
+            | "message/global"
+            | "text/rfc822-headers"
+            | "message/rfc822-headers"
+                if b.message_id.is_none() =>
+            {
+                b.message_id = message_id_in(text.split("\r\n\r\n").next().unwrap_or(""));
+            }
+            _ => {}
+        }
+    }
+    b
 }
 
 /// Message ids from `In-Reply-To` or `References`, without brackets.
@@ -191,6 +232,56 @@ mod tests {
 
     fn mail(s: &str) -> Vec<u8> {
         s.replace('\n', "\r\n").into_bytes()
+    }
+
+    #[test]
+    fn a_postfix_bounce_names_our_message_and_the_address() {
+        let raw = mail(
+            "From: MAILER-DAEMON@mx.kommune-a.example (Mail Delivery System)\n\
+             To: kundeservice@kundeservice.example\n\
+             Subject: Undelivered Mail Returned to Sender\n\
+             Message-ID: <20261201.ABC@mx.kommune-a.example>\n\
+             Auto-Submitted: auto-replied\n\
+             MIME-Version: 1.0\n\
+             Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\
+             \n\
+             --B\n\
+             Content-Type: text/plain\n\
+             \n\
+             I'm sorry to have to inform you that your message could not be delivered.\n\
+             --B\n\
+             Content-Type: message/delivery-status\n\
+             \n\
+             Reporting-MTA: dns; mx.kommune-a.example\n\
+             \n\
+             Final-Recipient: rfc822; kari@kommune-a.example\n\
+             Action: failed\n\
+             Status: 5.1.1\n\
+             Diagnostic-Code: smtp; 550 5.1.1 <kari@kommune-a.example>: User unknown\n\
+             --B\n\
+             Content-Type: text/rfc822-headers\n\
+             \n\
+             From: Kundeservice <kundeservice@kundeservice.example>\n\
+             Message-ID: <skranke.00ff@kundeservice.example>\n\
+             Subject: [Sak 2026-000031] Mottatt: Printer\n\
+             --B--\n",
+        );
+        let m = parse(&raw).unwrap();
+        assert!(m.report);
+        let b = m.bounce.unwrap();
+        assert_eq!(
+            b.message_id.as_deref(),
+            Some("skranke.00ff@kundeservice.example")
+        );
+        assert_eq!(b.failed.len(), 1);
+        assert_eq!(b.failed[0].address, "kari@kommune-a.example");
+        assert!(b.failed[0].reason.starts_with("5.1.1"), "{:?}", b.failed);
+        assert_eq!(
+            parse(&mail("From: a@b.example\nSubject: x\n\nhei\n"))
+                .unwrap()
+                .bounce,
+            None
+        );
     }
 
     #[test]

@@ -221,6 +221,9 @@ async fn process_one(
     about.subject = m.subject.clone();
     // Our Message-IDs carry the desk's own mail domain.
     let own = mail::domain(state.config.mail_from()).to_owned();
+    if let Some(b) = &m.bounce {
+        return bounced(state, b, &own).await;
+    }
     if !p.released
         && let Some(why) = mail::automatic(&m.origin(p.envelope_from.as_deref()), &own)
     {
@@ -389,6 +392,38 @@ async fn process_one(
         id: registered.case.id,
         number: registered.case.number,
     })
+}
+
+/// A delivery status report: our mail it is about is marked undelivered
+/// for each address it names (admins see it); no case, no answer.
+async fn bounced(
+    state: &AppState,
+    b: &skranke_mail::Bounce,
+    own: &str,
+) -> Result<Outcome, WebError> {
+    let Some(id) = b
+        .message_id
+        .as_deref()
+        .filter(|id| skranke_core::mail::is_ours(id, own))
+    else {
+        return Ok(Outcome::Ignored(
+            "a delivery report about mail that is not ours".into(),
+        ));
+    };
+    let now = jiff::Timestamp::now();
+    let mut marked = 0;
+    for f in &b.failed {
+        if state
+            .store
+            .mail_bounced(id, Some(&f.address), &f.reason, now)
+            .await?
+        {
+            marked += 1;
+        }
+    }
+    Ok(Outcome::Ignored(format!(
+        "a delivery report: {marked} of our mails not delivered"
+    )))
 }
 
 /// At most `max` characters.

@@ -104,7 +104,7 @@ async fn the_same_message_arriving_at_once_is_recorded_once() {
 }
 
 /// Python's smtplib is our independent SMTP client; without it, say so.
-fn no_python() -> bool {
+pub(crate) fn no_python() -> bool {
     let missing = std::process::Command::new("python3")
         .arg("--version")
         .output()
@@ -159,17 +159,7 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
     s.sendmail("kari@kommune-a.example", ["kundeservice@kundeservice.example"], b"\r\n\r\nbare tekst uten hode")
 "#
     );
-    let out = tokio::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(&script).await;
 
     let tables = app.store.export_tables().await.unwrap();
     let rows = &tables.iter().find(|(t, _)| *t == "inbound_mail").unwrap().1;
@@ -197,6 +187,21 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
     );
 }
 
+/// Runs a Python script; it must succeed.
+pub(crate) async fn run_python(script: &str) {
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Sends `messages` (Python expressions building an EmailMessage `m`) over SMTP.
 pub(crate) async fn send_with_python(port: u16, messages: &[String]) {
     let mut script = String::from(
@@ -209,17 +214,7 @@ pub(crate) async fn send_with_python(port: u16, messages: &[String]) {
         script.push_str("\ns.send_message(m)\n");
     }
     script.push_str("s.quit()\n");
-    let out = tokio::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_python(&script).await;
 }
 
 pub(crate) async fn listen(app: &crate::support::TestApp) -> u16 {

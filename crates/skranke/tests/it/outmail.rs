@@ -509,3 +509,75 @@ async fn each_person_chooses_which_notices_come_by_mail() {
     assert!(written >= 1, "Ola's receipt is written as a file");
     let _ = std::fs::remove_dir_all(eml);
 }
+
+both!(a_bounce_marks_our_mail_undelivered_and_makes_no_case);
+async fn a_bounce_marks_our_mail_undelivered_and_makes_no_case() {
+    if crate::mail::no_python() {
+        return;
+    }
+    let mut config = Config::default();
+    let eml = crate::support::temp_dir("eml");
+    config.mail.outbound.directory = Some(eml.clone());
+    let app = spawn_with(config).await;
+    let port = crate::mail::listen(&app).await;
+    deliver(&app).await;
+    // A receipt to someone whose mailbox is gone.
+    mail_in(
+        &app,
+        port,
+        &[crate::mail::message(
+            "ansatt@kommune-a.example",
+            "b1",
+            "Tastaturet",
+            "Tastaturet virker ikke.",
+            "",
+        )],
+    )
+    .await;
+    let receipt = std::fs::read_dir(&eml)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read(e.path()).unwrap())
+        .map(|raw| skranke_mail::parse(&raw).unwrap())
+        .find(|m| {
+            m.subject
+                .as_deref()
+                .is_some_and(|s| s.ends_with("Tastaturet"))
+                && m.to == ["ansatt@kommune-a.example"]
+        })
+        .expect("the receipt");
+    let ours = receipt.message_id.unwrap();
+    let cases = app.case_count().await;
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.kommune-a.example\r\nTo: kundeservice@kundeservice.example\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx.kommune-a.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.kommune-a.example\r\n\r\n\
+         Final-Recipient: rfc822; ansatt@kommune-a.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{ours}>\r\nSubject: x\r\n--B--\r\n"
+    );
+    let script = format!(
+        "import smtplib\ns = smtplib.SMTP('127.0.0.1', {port})\ns.sendmail('', ['kundeservice@kundeservice.example'], {dsn:?}.encode())\ns.quit()\n"
+    );
+    crate::mail::run_python(&script).await;
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    assert_eq!(app.case_count().await, cases, "a bounce is no case");
+    let admin = app.token("admin").await;
+    let sent = list(&app, "/api/v1/mail/outgoing", &admin).await;
+    let bounced: Vec<_> = sent
+        .iter()
+        .filter(|m| m["bounced_at"].is_string())
+        .collect();
+    assert_eq!(bounced.len(), 1, "only the receipt, for that address");
+    assert_eq!(bounced[0]["kind"], "received");
+    assert_eq!(bounced[0]["recipient"], "ansatt@kommune-a.example");
+    assert!(bounced[0]["bounce"].as_str().unwrap().starts_with("5.1.1"));
+    let (browser, _) = app.login("admin").await;
+    let (_, page) = app.get(&browser, "/admin/mail").await;
+    assert!(page.contains("Kom i retur: 5.1.1"), "admins see it");
+    let _ = std::fs::remove_dir_all(eml);
+}
