@@ -335,6 +335,44 @@ pub fn message_id_in(headers: &str) -> Option<String> {
     })
 }
 
+/// How long the per-sender count of mail runs before it starts afresh.
+pub const SENDER_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// Mail counted from one sender (envelope sender and client address) in
+/// its window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SenderCount {
+    pub count: u32,
+    pub window_start: jiff::Timestamp,
+}
+
+/// Whether one more message from a sender is taken now: `Ok` with the new
+/// count, or `Err` with when to try again. Counted per envelope sender *and*
+/// client address, so someone forging a sender from elsewhere does not use
+/// up that sender's own mail server's allowance; and a refusal is "try
+/// later" (451), so a sending server delivers it after the window: mail is
+/// delayed at worst, never lost.
+pub fn admit_sender(
+    c: Option<SenderCount>,
+    per_hour: u32,
+    now: jiff::Timestamp,
+) -> Result<SenderCount, jiff::Timestamp> {
+    let c = match c {
+        Some(c) if c.window_start + SENDER_WINDOW > now => c,
+        _ => SenderCount {
+            count: 0,
+            window_start: now,
+        },
+    };
+    if c.count >= per_hour {
+        return Err(c.window_start + SENDER_WINDOW);
+    }
+    Ok(SenderCount {
+        count: c.count + 1,
+        ..c
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,5 +613,27 @@ mod tests {
             Some("skranke.ab12@kundeservice.example")
         );
         assert_eq!(message_id_in("Subject: x\n"), None);
+    }
+
+    #[test]
+    fn a_sender_gets_its_allowance_per_hour_and_then_try_later() {
+        let t0: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
+        let mut c = None;
+        for n in 1..=3 {
+            let next = admit_sender(c, 3, t0).unwrap();
+            assert_eq!(next.count, n);
+            c = Some(next);
+        }
+        let later = t0 + SENDER_WINDOW;
+        assert_eq!(
+            admit_sender(c, 3, t0 + jiff::SignedDuration::from_mins(59)),
+            Err(later)
+        );
+        let fresh = admit_sender(c, 3, later).unwrap();
+        assert_eq!(
+            (fresh.count, fresh.window_start),
+            (1, later),
+            "a new window"
+        );
     }
 }

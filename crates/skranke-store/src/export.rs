@@ -179,6 +179,10 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "mail_senders",
+        &[("key", Str), ("count", I64), ("window_start", I64)],
+    ),
+    (
         "audit_log",
         &[
             ("id", I64),

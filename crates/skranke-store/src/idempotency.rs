@@ -107,7 +107,14 @@ impl Store {
         idle: SignedDuration,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let n = purge(&mut tx, now).await? + crate::auth::purge(&mut tx, now, idle).await?;
+        let senders = tx
+            .exec(
+                q("DELETE FROM mail_senders WHERE window_start < $1")
+                    .bind(ms(now - skranke_core::mail::SENDER_WINDOW)),
+            )
+            .await?;
+        let n =
+            purge(&mut tx, now).await? + crate::auth::purge(&mut tx, now, idle).await? + senders;
         tx.commit().await?;
         Ok(n)
     }

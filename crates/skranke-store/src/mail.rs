@@ -283,6 +283,53 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Counts one more message from `sender` (see
+    /// `skranke_core::mail::admit_sender`): `Ok(Err(at))` when it must wait
+    /// until `at`. The counter is created and locked before it is read, so
+    /// messages arriving at once are counted one after the other.
+    pub async fn admit_sender(
+        &self,
+        sender: &str,
+        per_hour: u32,
+        now: Timestamp,
+    ) -> Result<Result<(), Timestamp>, StoreError> {
+        let mut tx = self.begin().await?;
+        tx.exec(
+            q(
+                "INSERT INTO mail_senders (key, count, window_start) VALUES ($1, 0, $2) \
+               ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(sender)
+            .bind(ms(now)),
+        )
+        .await?;
+        let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
+        let (count, start): (i64, i64) = tx
+            .one(
+                q(format!(
+                    "SELECT count, window_start FROM mail_senders WHERE key = $1{lock}"
+                ))
+                .bind(sender),
+            )
+            .await?;
+        let counted = skranke_core::mail::SenderCount {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            window_start: crate::from_ms(start),
+        };
+        let verdict = skranke_core::mail::admit_sender(Some(counted), per_hour, now);
+        if let Ok(c) = verdict {
+            tx.exec(
+                q("UPDATE mail_senders SET count = $1, window_start = $2 WHERE key = $3")
+                    .bind(i64::from(c.count))
+                    .bind(ms(c.window_start))
+                    .bind(sender),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(verdict.map(|_| ()))
+    }
+
     /// Messages waiting to become cases or replies, oldest first.
     pub async fn pending_mail(&self, limit: i64) -> Result<Vec<PendingMail>, StoreError> {
         Ok(self

@@ -54,13 +54,34 @@ pub fn spawn_processor(state: AppState) {
     });
 }
 
-/// The SMTP listener's sink: a message is taken once it is recorded.
+/// The SMTP listener's sink: a message is taken once it is recorded, and
+/// only within its sender's allowance (`[mail] per_sender_per_hour`).
 pub struct MailSink(pub AppState);
 
 impl Sink for MailSink {
     fn deliver(&self, envelope: Envelope, raw: Vec<u8>) -> BoxFuture<'_, Accepted> {
         Box::pin(async move {
             let peer = envelope.peer.to_string();
+            let sender = format!("{} {}", envelope.from.to_lowercase(), envelope.peer.ip());
+            let per_hour = self.0.config.mail.per_sender_per_hour;
+            match self
+                .0
+                .store
+                .admit_sender(&sender, per_hour, jiff::Timestamp::now())
+                .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(until)) => {
+                    tracing::warn!(%peer, from = %crate::logsafe::Safe(&envelope.from), "sender over its hourly allowance; told to try later");
+                    return Accepted::Later(format!(
+                        "Too much mail from this sender; try again after {until}"
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, %peer, "the sender's allowance could not be checked; the sender will retry");
+                    return Accepted::Later("Cannot take the message now; try again later".into());
+                }
+            }
             match receive(
                 &self.0,
                 MailSource::Smtp,

@@ -49,3 +49,11 @@ ALTER TABLE inbound_mail ADD COLUMN sender TEXT;
 ALTER TABLE inbound_mail ADD COLUMN subject TEXT;
 ALTER TABLE inbound_mail ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX inbound_mail_quarantined ON inbound_mail (id) WHERE state = 'quarantined';
+
+-- Mail taken per sender (envelope sender and client address) in its
+-- current hour, for [mail] per_sender_per_hour; more is "try later".
+CREATE TABLE mail_senders (
+    key          TEXT PRIMARY KEY,
+    count        INTEGER NOT NULL,
+    window_start INTEGER NOT NULL
+);

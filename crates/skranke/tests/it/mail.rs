@@ -187,8 +187,8 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
     );
 }
 
-/// Runs a Python script; it must succeed.
-pub(crate) async fn run_python(script: &str) {
+/// Runs a Python script, which must succeed; returns what it printed.
+pub(crate) async fn run_python(script: &str) -> String {
     let out = tokio::process::Command::new("python3")
         .arg("-c")
         .arg(script)
@@ -200,6 +200,7 @@ pub(crate) async fn run_python(script: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Sends `messages` (Python expressions building an EmailMessage `m`) over SMTP.
@@ -454,4 +455,47 @@ async fn two_instances_processing_at_once_make_one_case() {
         "one copy of the attachment kept"
     );
     assert!(app.store.pending_mail(10).await.unwrap().is_empty());
+}
+
+both!(a_sender_over_its_allowance_is_told_to_try_later_and_others_are_not);
+async fn a_sender_over_its_allowance_is_told_to_try_later_and_others_are_not() {
+    if no_python() {
+        return;
+    }
+    let mut config = skranke_core::Config::default();
+    config.mail.per_sender_per_hour = 5;
+    let app = crate::support::spawn_with(config).await;
+    let port = listen(&app).await;
+    // Ten at once from Kari (counted one after the other), then one from Ola.
+    let script = format!(
+        r#"
+import smtplib, threading
+from email.message import EmailMessage
+codes = []
+def send(n, sender):
+    m = EmailMessage()
+    m["From"] = sender
+    m["To"] = "kundeservice@kundeservice.example"
+    m["Subject"] = f"Melding {{n}}"
+    m["Message-ID"] = f"<flom-{{n}}@kommune-a.example>"
+    m.set_content("Hei")
+    try:
+        with smtplib.SMTP("127.0.0.1", {port}) as s:
+            s.send_message(m)
+        codes.append(250)
+    except smtplib.SMTPDataError as e:
+        codes.append(e.smtp_code)
+threads = [threading.Thread(target=send, args=(n, "ansatt@kommune-a.example")) for n in range(10)]
+for t in threads: t.start()
+for t in threads: t.join()
+send(99, "ansatt2@kommune-b.example")
+print(sorted(codes[:10]), codes[10])
+"#
+    );
+    assert_eq!(
+        run_python(&script).await.trim(),
+        "[250, 250, 250, 250, 250, 451, 451, 451, 451, 451] 250",
+        "five taken, five told to try later; another sender is not held up"
+    );
+    assert_eq!(app.store.pending_mail(100).await.unwrap().len(), 6);
 }
