@@ -72,13 +72,39 @@ pub async fn serve(
             () = &mut shutdown => return,
             accepted = listener.accept() => {
                 let Ok((stream, peer)) = accepted else { continue };
+                // Each reply is one small write the client waits for:
+                // without this, Nagle and delayed ACKs hold each one back
+                // (about 40 ms a command).
+                let _ = stream.set_nodelay(true);
                 let (config, sink) = (config.clone(), sink.clone());
                 tokio::spawn(async move {
                     let (read, write) = stream.into_split();
-                    session(BufReader::new(read), write, peer, &config, sink.as_ref()).await;
+                    session(BufReader::new(QuickAck(read)), write, peer, &config, sink.as_ref()).await;
                 });
             }
         }
+    }
+}
+
+/// Reads from a client and acknowledges what came at once (`TCP_QUICKACK`
+/// on Linux): a client that holds its next small write until the last is
+/// acknowledged (Nagle; lettre's end of data, for one) would otherwise wait
+/// for a delayed ACK, about 40 ms a message.
+struct QuickAck(tokio::net::tcp::OwnedReadHalf);
+
+impl tokio::io::AsyncRead for QuickAck {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let read = std::pin::Pin::new(&mut self.0).poll_read(cx, buf);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if read.is_ready() {
+            // Linux leaves quick-ACK mode by itself: set it after each read.
+            let _ = self.0.as_ref().set_quickack(true);
+        }
+        read
     }
 }
 

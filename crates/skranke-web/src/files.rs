@@ -13,7 +13,6 @@ use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
 use skranke_store::NewAttachment;
 use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
 
 pub trait FileStore: Send + Sync {
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>>;
@@ -44,26 +43,11 @@ impl FileStore for LocalDir {
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
         Box::pin(async move {
             let path = self.path_of(key)?;
-            if let Some(dir) = path.parent() {
-                tokio::fs::DirBuilder::new()
-                    .recursive(true)
-                    .mode(0o700)
-                    .create(dir)
-                    .await?;
-            }
-            let tmp = path.with_extension("tmp");
-            // Readable by the owner (the service) only.
-            let mut f = tokio::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)
-                .await?;
-            f.write_all(bytes).await?;
-            f.sync_all().await?;
-            drop(f);
-            tokio::fs::rename(&tmp, &path).await
+            let bytes = bytes.to_vec();
+            // One trip to the blocking pool for the whole write.
+            tokio::task::spawn_blocking(move || write_durably(&path, &bytes))
+                .await
+                .map_err(std::io::Error::other)?
         })
     }
 
@@ -78,6 +62,34 @@ impl FileStore for LocalDir {
             }
         })
     }
+}
+
+/// Writes a file whole under another name, renames it into place, and
+/// syncs the file and then its folder: once this returns, the file is
+/// there after a crash too (a rename is durable only with its folder).
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a file needs a folder"))?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let tmp = path.with_extension("tmp");
+    // Readable by the owner (the service) only.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
 }
 
 pub struct Stored {
