@@ -417,3 +417,150 @@ fn the_demo_takes_mail_and_makes_it_a_case() {
     let _ = std::fs::remove_dir_all(dir);
     assert!(found, "the mail became a case an agent can find");
 }
+
+/// Kill -9 while several clients deliver: every message that got `250`
+/// is there after the restart, once, and becomes one case.
+#[test]
+fn a_killed_server_keeps_every_message_it_answered_exactly_once() {
+    use std::io::{BufRead, BufReader};
+    if Command::new("python3").arg("--version").output().is_err() {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let dir = temp_dir("sigkill");
+    let data = dir.join("data");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = || {
+        let mut child = skranke()
+            .args([
+                "serve",
+                "--demo",
+                "--listen",
+                "127.0.0.1:0",
+                "--smtp-listen",
+            ])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data")
+            .arg(&data)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        for line in lines {
+            if line.unwrap().starts_with("Skranke is running at ") {
+                break;
+            }
+        }
+        child
+    };
+    let mut server = serve();
+    // Five clients, 100 messages each, each from a sender of its own (the
+    // per-sender allowance is not what this is about); each 250 is printed.
+    let script = format!(
+        r#"
+import smtplib, sys, threading
+lock = threading.Lock()
+def client(c):
+    try:
+        s = smtplib.SMTP("127.0.0.1", {port}, timeout=10)
+        for i in range(100):
+            mid = f"kill-{{c}}-{{i}}@kommune-a.example"
+            frm = f"k{{c}}x{{i}}@kommune-a.example"
+            msg = f"From: {{frm}}\r\nTo: kundeservice@kundeservice.example\r\nSubject: Melding {{c}}-{{i}}\r\nMessage-ID: <{{mid}}>\r\n\r\nHei\r\n"
+            s.sendmail(frm, ["kundeservice@kundeservice.example"], msg.encode())
+            with lock:
+                print(mid, flush=True)
+    except Exception:
+        pass
+threads = [threading.Thread(target=client, args=(c,)) for c in range(5)]
+for t in threads: t.start()
+for t in threads: t.join()
+"#
+    );
+    let mut python = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut acked = Vec::new();
+    let mut out = BufReader::new(python.stdout.take().unwrap()).lines();
+    for line in out.by_ref() {
+        acked.push(line.unwrap());
+        if acked.len() == 150 {
+            break;
+        }
+    }
+    // SIGKILL, mid-delivery: no shutdown of any kind.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // What was answered 250 before the kill reached the pipe too.
+    acked.extend(out.map(Result::unwrap));
+    python.wait().unwrap();
+    assert!(
+        acked.len() >= 150 && acked.len() < 500,
+        "killed mid-delivery: {}",
+        acked.len()
+    );
+
+    let mut server = serve();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let config = skranke_core::Config::default();
+        let sla = skranke_store::SlaSettings::from_config(&config).unwrap();
+        let store = skranke_store::Store::open_sqlite(&data.join("skranke.db"), sla)
+            .await
+            .unwrap();
+        // The restarted server makes cases of what was recorded.
+        for _ in 0..600 {
+            if store
+                .count_for_test("SELECT COUNT(*) FROM inbound_mail WHERE state = 'pending'")
+                .await
+                == 0
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let tables = store.export_tables().await.unwrap();
+        let rows = &tables.iter().find(|(t, _)| *t == "inbound_mail").unwrap().1;
+        for id in &acked {
+            let found: Vec<_> = rows
+                .iter()
+                .filter(|r| r["identity"] == format!("id:{id}"))
+                .collect();
+            assert_eq!(found.len(), 1, "{id} answered 250 but not kept once");
+            assert_eq!(found[0]["state"], "processed", "{id}: {found:?}");
+            let key = found[0]["storage_key"].as_str().unwrap();
+            assert!(
+                data.join("attachments").join(&key[..2]).join(key).exists(),
+                "{id}: its file"
+            );
+        }
+        let cases = &tables.iter().find(|(t, _)| *t == "cases").unwrap().1;
+        let from_mail: Vec<_> = rows.iter().filter_map(|r| r["case_id"].as_i64()).collect();
+        let mut distinct = from_mail.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), from_mail.len(), "one case a message");
+        assert_eq!(
+            cases
+                .iter()
+                .filter(|c| c["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Melding ")))
+                .count(),
+            from_mail.len(),
+            "no case without its message, none twice"
+        );
+        store.close().await;
+    });
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
