@@ -109,6 +109,10 @@ pub struct SmtpListenConfig {
     pub max_message_bytes: usize,
     /// A session ends after this long without a line from the client.
     pub idle_seconds: u32,
+    /// A certificate chain (PEM) for STARTTLS, with `tls_key`; neither:
+    /// STARTTLS is not offered.
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 impl Default for SmtpListenConfig {
@@ -118,6 +122,8 @@ impl Default for SmtpListenConfig {
             recipients: Vec::new(),
             max_message_bytes: 25 * 1024 * 1024,
             idle_seconds: 120,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -802,6 +808,25 @@ impl Config {
                 message: "max_message_bytes and idle_seconds must be at least 1".into(),
             });
         }
+        if self.mail.smtp.tls_cert.is_some() != self.mail.smtp.tls_key.is_some() {
+            report.errors.push(Finding {
+                field: "mail.smtp.tls_cert".into(),
+                message: "STARTTLS needs both tls_cert and tls_key".into(),
+            });
+        }
+        for (field, path) in [
+            ("tls_cert", &self.mail.smtp.tls_cert),
+            ("tls_key", &self.mail.smtp.tls_key),
+        ] {
+            if let Some(p) = path
+                && !p.is_file()
+            {
+                report.errors.push(Finding {
+                    field: format!("mail.smtp.{field}"),
+                    message: format!("{} is not a file", p.display()),
+                });
+            }
+        }
         self.check_outbound(&mut report);
         for (i, p) in self.server.trusted_proxies.iter().enumerate() {
             if crate::client::parse_net(p).is_none() {
@@ -1092,5 +1117,39 @@ mod tests {
         assert_eq!("3days".parse(), Ok(Amount::new(3, Unit::Days)));
         assert!("3 weeks".parse::<Amount>().is_err());
         assert_eq!(Amount::new(3, Unit::Days).seconds(27_000), 3 * 27_000);
+    }
+
+    #[test]
+    fn mail_settings_are_checked() {
+        let fields = |toml: &str| -> Vec<String> {
+            match Config::from_toml(toml) {
+                Ok(_) => Vec::new(),
+                Err(ConfigError::Invalid(r)) => r.errors.into_iter().map(|f| f.field).collect(),
+                Err(e) => panic!("{e}"),
+            }
+        };
+        assert!(fields("").is_empty(), "the defaults pass");
+        assert_eq!(
+            fields("[mail.smtp]\ntls_cert = \"/nowhere/cert.pem\"\n"),
+            ["mail.smtp.tls_cert", "mail.smtp.tls_cert"],
+            "a key is missing, and the file"
+        );
+        assert_eq!(
+            fields("[mail.outbound]\nrelay = \"mail.kommune.no\"\npassword_env = \"P\"\n"),
+            ["mail.outbound.relay", "mail.outbound.user"]
+        );
+        assert_eq!(
+            fields("[mail.outbound]\nrelay = \"smtp://a:25\"\ndirectory = \"/tmp\"\n"),
+            ["mail.outbound.directory"]
+        );
+        assert_eq!(
+            fields("[mail]\nper_sender_per_hour = 0\n"),
+            ["mail.per_sender_per_hour"]
+        );
+        let (_, warnings) = Config::from_toml("[mail.outbound]\ndirectory = \"/tmp\"\n").unwrap();
+        assert!(
+            warnings.iter().any(|w| w.field == "server.public_url"),
+            "links in mail need the public address"
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! A receive-only SMTP listener (RFC 5321) for the organisation's mail
 //! server to relay to: EHLO/HELO, MAIL (with `SIZE`), RCPT, DATA, RSET,
-//! NOOP, QUIT. It takes mail only for the addresses Skranke serves (never
-//! a relay), refuses what is too big before reading it where `SIZE` is
-//! declared, ends idle sessions, and answers `250` to the end of DATA only
-//! when the sink says the message is durably stored.
+//! NOOP, QUIT, and STARTTLS when a certificate is configured. It takes mail
+//! only for the addresses Skranke serves (never a relay), refuses what is
+//! too big before reading it where `SIZE` is declared, ends idle sessions,
+//! and answers `250` to the end of DATA only when the sink says the message
+//! is durably stored.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,7 +20,7 @@ const MAX_COMMAND: usize = 2048;
 /// are taken, as real mail has them, but counted against the size limit.
 const MAX_DATA_LINE: usize = 64 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SmtpConfig {
     /// The name we greet with.
     pub hostname: String,
@@ -30,6 +31,41 @@ pub struct SmtpConfig {
     pub max_recipients: usize,
     /// How long we wait for the client's next line.
     pub idle: Duration,
+    /// Offered as STARTTLS when given.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("{0}: {1}")]
+    Read(String, String),
+    #[error("{0}: no certificate in it")]
+    NoCertificate(String),
+    #[error("the certificate and key do not go together: {0}")]
+    Mismatch(String),
+}
+
+/// The STARTTLS acceptor for a certificate chain and its private key (PEM files).
+pub fn tls_acceptor(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<tokio_rustls::TlsAcceptor, TlsError> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let name = |p: &std::path::Path| p.display().to_string();
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| TlsError::Read(name(cert), e.to_string()))?;
+    if certs.is_empty() {
+        return Err(TlsError::NoCertificate(name(cert)));
+    }
+    let key =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| TlsError::Read(name(key), e.to_string()))?;
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| TlsError::Mismatch(e.to_string()))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Who sent a message to whom, as the client said in the SMTP dialogue.
@@ -79,7 +115,24 @@ pub async fn serve(
                 let (config, sink) = (config.clone(), sink.clone());
                 tokio::spawn(async move {
                     let (read, write) = stream.into_split();
-                    session(BufReader::new(QuickAck(read)), write, peer, &config, sink.as_ref()).await;
+                    let ended = session(BufReader::new(QuickAck(read)), write, peer, &config, sink.as_ref(), false).await;
+                    let (Some((r, w)), Some(tls)) = (ended, config.tls.as_ref()) else {
+                        return;
+                    };
+                    // Anything the client sent after STARTTLS before the
+                    // handshake would be taken as if it were protected: the
+                    // session ends instead (the STARTTLS injection attack).
+                    if !r.buffer().is_empty() {
+                        return;
+                    }
+                    let Ok(stream) = r.into_inner().0.reunite(w) else {
+                        return;
+                    };
+                    let Ok(Ok(tls)) = tokio::time::timeout(config.idle, tls.accept(stream)).await else {
+                        return;
+                    };
+                    let (read, write) = tokio::io::split(tls);
+                    session(BufReader::new(read), write, peer, &config, sink.as_ref(), true).await;
                 });
             }
         }
@@ -160,17 +213,29 @@ struct Transaction {
     to: Vec<String>,
 }
 
-async fn session<R, W>(mut r: R, mut w: W, peer: SocketAddr, config: &SmtpConfig, sink: &dyn Sink)
+/// One SMTP session, until the client quits or goes away (`None`), or asks
+/// for STARTTLS (`Some` with both halves, for the handshake). A session
+/// over TLS (`secure`) begins without a greeting and offers no STARTTLS.
+async fn session<R, W>(
+    mut r: R,
+    mut w: W,
+    peer: SocketAddr,
+    config: &SmtpConfig,
+    sink: &dyn Sink,
+    secure: bool,
+) -> Option<(R, W)>
 where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let host = &config.hostname;
-    if reply(&mut w, &format!("220 {host} Skranke ESMTP"))
-        .await
-        .is_err()
+    let starttls = config.tls.is_some() && !secure;
+    if !secure
+        && reply(&mut w, &format!("220 {host} Skranke ESMTP"))
+            .await
+            .is_err()
     {
-        return;
+        return None;
     }
     let mut t = Transaction::default();
     loop {
@@ -178,15 +243,15 @@ where
             Line::Text(l) => l,
             Line::TooLong => {
                 if reply(&mut w, "500 5.5.2 Line too long").await.is_err() {
-                    return;
+                    return None;
                 }
                 continue;
             }
             Line::Idle => {
                 let _ = reply(&mut w, "421 4.4.2 Idle too long, closing").await;
-                return;
+                return None;
             }
-            Line::Closed => return,
+            Line::Closed => return None,
         };
         let line = String::from_utf8_lossy(&line);
         let (verb, arg) = match line.split_once(' ') {
@@ -200,8 +265,9 @@ where
                     ..Transaction::default()
                 };
                 format!(
-                    "250-{host}\r\n250-SIZE {}\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES",
-                    config.max_size
+                    "250-{host}\r\n250-SIZE {}\r\n250-8BITMIME\r\n250-PIPELINING\r\n{}250 ENHANCEDSTATUSCODES",
+                    config.max_size,
+                    if starttls { "250-STARTTLS\r\n" } else { "" }
                 )
             }
             "HELO" => {
@@ -219,7 +285,7 @@ where
                     .await
                     .is_err()
                 {
-                    return;
+                    return None;
                 }
                 let raw = match read_data(&mut r, config).await {
                     Ok(raw) => raw,
@@ -227,15 +293,15 @@ where
                         t.from = None;
                         t.to.clear();
                         if reply(&mut w, "552 5.3.4 Message too big").await.is_err() {
-                            return;
+                            return None;
                         }
                         continue;
                     }
                     Err(Line::Idle) => {
                         let _ = reply(&mut w, "421 4.4.2 Idle too long, closing").await;
-                        return;
+                        return None;
                     }
-                    Err(_) => return,
+                    Err(_) => return None,
                 };
                 let envelope = Envelope {
                     from: t.from.take().unwrap_or_default(),
@@ -254,15 +320,21 @@ where
                 "250 2.0.0 OK".to_owned()
             }
             "NOOP" => "250 2.0.0 OK".to_owned(),
+            "STARTTLS" if starttls => {
+                if reply(&mut w, "220 2.0.0 Ready to start TLS").await.is_err() {
+                    return None;
+                }
+                return Some((r, w));
+            }
             "VRFY" => "252 2.5.0 Cannot verify, send the mail".to_owned(),
             "QUIT" => {
                 let _ = reply(&mut w, &format!("221 2.0.0 {host} closing")).await;
-                return;
+                return None;
             }
             _ => "502 5.5.2 Command not implemented".to_owned(),
         };
         if reply(&mut w, &answer).await.is_err() {
-            return;
+            return None;
         }
     }
 }

@@ -27,6 +27,14 @@ impl Sink for Kept {
 }
 
 async fn start(max_size: usize, idle: Duration) -> (String, Arc<Kept>) {
+    start_with(max_size, idle, None).await
+}
+
+async fn start_with(
+    max_size: usize,
+    idle: Duration,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> (String, Arc<Kept>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let kept = Arc::new(Kept {
@@ -39,6 +47,7 @@ async fn start(max_size: usize, idle: Duration) -> (String, Arc<Kept>) {
         max_size,
         max_recipients: 5,
         idle,
+        tls,
     });
     tokio::spawn(serve(
         listener,
@@ -250,4 +259,112 @@ async fn an_idle_client_is_let_go() {
     let bye = s.reply().await;
     assert!(bye.starts_with("421"), "{bye}");
     assert_eq!(s.reply().await, "", "then closed");
+}
+
+/// A self-signed certificate for `localhost` made by `openssl`, in `dir`;
+/// `None` (and a notice) where there is no `openssl`.
+fn certificate(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    std::fs::create_dir_all(dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    match made {
+        Ok(o) if o.status.success() => Some((cert, key)),
+        _ => {
+            println!("SKIPPED: openssl is not installed");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn starttls_is_offered_with_a_certificate_and_mail_comes_over_it() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("SKIPPED: python3 is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("skranke-tls-{}", std::process::id()));
+    let Some((cert, key)) = certificate(&dir) else {
+        return;
+    };
+    let bad = dir.join("not-a-cert.pem");
+    std::fs::write(&bad, "nothing").unwrap();
+    assert!(
+        skranke_mail::smtp::tls_acceptor(&bad, &key).is_err(),
+        "a file without a certificate is refused"
+    );
+    let tls = skranke_mail::smtp::tls_acceptor(&cert, &key).unwrap();
+    let (addr, kept) = start_with(1_000_000, Duration::from_secs(10), Some(tls)).await;
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let script = format!(
+        r#"
+import smtplib, ssl
+ctx = ssl.create_default_context(cafile={cert:?})
+ctx.check_hostname = False
+with smtplib.SMTP("{host}", {port}) as s:
+    s.ehlo()
+    assert s.has_extn("starttls"), s.esmtp_features
+    s.starttls(context=ctx)
+    s.ehlo()
+    assert not s.has_extn("starttls"), "not twice"
+    s.sendmail("kari@kommune-a.example", ["kundeservice@kundeservice.example"],
+               b"From: kari@kommune-a.example\r\nSubject: Kryptert\r\n\r\nHei\r\n")
+"#
+    );
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = kept.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        skranke_mail::parse(&got[0].1).unwrap().subject.as_deref(),
+        Some("Kryptert")
+    );
+
+    // Commands sent along with STARTTLS, before the handshake, are never
+    // taken as protected: the session ends.
+    let mut raw = Raw::open(&addr).await;
+    assert!(raw.say("EHLO x").await.contains("STARTTLS"));
+    raw.w
+        .write_all(b"STARTTLS\r\nMAIL FROM:<x@ondsinnet.example>\r\n")
+        .await
+        .unwrap();
+    assert!(raw.reply().await.starts_with("220 "));
+    assert_eq!(raw.reply().await, "", "closed, nothing answered");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn starttls_is_not_offered_without_a_certificate() {
+    let (addr, _) = start(1_000_000, Duration::from_secs(10)).await;
+    let mut raw = Raw::open(&addr).await;
+    assert!(!raw.say("EHLO x").await.contains("STARTTLS"));
+    assert!(raw.say("STARTTLS").await.starts_with("502 "));
 }

@@ -12,8 +12,17 @@ use skranke_mail::smtp::{Accepted, BoxFuture, Envelope, Sink};
 use skranke_store::{MailSource, NewInboundMail, Received};
 use std::sync::Arc;
 
-/// Takes mail on `listener`; `spawn_processor` makes it into cases.
-pub fn listen(state: AppState, listener: tokio::net::TcpListener) {
+/// Takes mail on `listener`; `spawn_processor` makes it into cases. Fails
+/// only when the configured certificate cannot be used.
+pub fn listen(state: AppState, listener: tokio::net::TcpListener) -> Result<(), String> {
+    let smtp = &state.config.mail.smtp;
+    let tls = match (&smtp.tls_cert, &smtp.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            skranke_mail::smtp::tls_acceptor(cert, key)
+                .map_err(|e| format!("mail.smtp.tls_cert: {e}"))?,
+        ),
+        _ => None,
+    };
     let config = Arc::new(skranke_mail::smtp::SmtpConfig {
         hostname: match skranke_core::mail::domain(&state.config.contact.email) {
             "" => "skranke".to_owned(),
@@ -23,6 +32,7 @@ pub fn listen(state: AppState, listener: tokio::net::TcpListener) {
         max_size: state.config.mail.smtp.max_message_bytes,
         max_recipients: 50,
         idle: std::time::Duration::from_secs(u64::from(state.config.mail.smtp.idle_seconds)),
+        tls,
     });
     let sink = Arc::new(MailSink(state));
     tokio::spawn(skranke_mail::smtp::serve(
@@ -31,6 +41,7 @@ pub fn listen(state: AppState, listener: tokio::net::TcpListener) {
         sink,
         std::future::pending(),
     ));
+    Ok(())
 }
 
 /// Makes recorded mail into cases as it comes (woken by `mail_in_wake`)

@@ -37,7 +37,7 @@ async fn main() {
     let state = skranke_web::AppState::new(store.clone(), config, dir.clone()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    skranke_web::inbound::listen(state.clone(), listener);
+    skranke_web::inbound::listen(state.clone(), listener).unwrap();
     skranke_web::inbound::spawn_processor(state.clone());
 
     let started = Instant::now();

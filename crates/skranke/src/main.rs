@@ -571,7 +571,7 @@ async fn serve(
                     state.config.mail_recipients().join(", "),
                     l.local_addr()?
                 );
-                skranke_web::inbound::listen(state.clone(), l);
+                skranke_web::inbound::listen(state.clone(), l).map_err(|e| anyhow::anyhow!(e))?;
             }
             // Several demo servers may run side by side: one takes the mail.
             Err(e) if demo_smtp => {

@@ -227,6 +227,7 @@ pub(crate) async fn listen(app: &crate::support::TestApp) -> u16 {
         max_size: 1_000_000,
         max_recipients: 10,
         idle: std::time::Duration::from_secs(10),
+        tls: None,
     });
     let sink = std::sync::Arc::new(skranke_web::inbound::MailSink(app.state.clone()));
     tokio::spawn(skranke_mail::smtp::serve(
