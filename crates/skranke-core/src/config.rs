@@ -24,6 +24,20 @@ pub struct Config {
     pub sla: SlaConfig,
     pub storage: StorageConfig,
     pub mail: MailConfig,
+    pub webhook: WebhookConfig,
+}
+
+/// Escalations as signed JSON POSTs to an SMS gateway or chat tool.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// `https://sms.kommune.no/skranke` (or `http://` on a trusted network).
+    pub url: Option<String>,
+    /// The shared secret the HMAC-SHA256 signature is made with, from this
+    /// environment variable…
+    pub secret_env: Option<String>,
+    /// … or this file.
+    pub secret_file: Option<std::path::PathBuf>,
 }
 
 /// E-mail: the built-in SMTP listener the organisation's mail server
@@ -576,6 +590,7 @@ impl Default for Config {
             sla: SlaConfig::default(),
             storage: StorageConfig::default(),
             mail: MailConfig::default(),
+            webhook: WebhookConfig::default(),
         }
     }
 }
@@ -828,6 +843,22 @@ impl Config {
             }
         }
         self.check_outbound(&mut report);
+        let w = &self.webhook;
+        if let Some(url) = &w.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            report.errors.push(Finding {
+                field: "webhook.url".into(),
+                message: format!("`{url}` is not an address like https://sms.kommune.no/skranke"),
+            });
+        }
+        if w.url.is_some() && w.secret_env.is_some() == w.secret_file.is_some() {
+            report.errors.push(Finding {
+                field: "webhook.secret_env".into(),
+                message: "the webhook needs its secret in secret_env or secret_file (one of them)"
+                    .into(),
+            });
+        }
         for (i, p) in self.server.trusted_proxies.iter().enumerate() {
             if crate::client::parse_net(p).is_none() {
                 report.errors.push(Finding {

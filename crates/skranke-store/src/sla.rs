@@ -23,6 +23,8 @@ pub struct SlaSettings {
     /// The domain of our Message-IDs, when notifications go out by e-mail
     /// (`None`: no mail is queued).
     pub mail_domain: Option<String>,
+    /// Escalations also go to the `[webhook]` (an SMS gateway).
+    pub webhook: bool,
 }
 
 impl SlaSettings {
@@ -42,6 +44,7 @@ impl SlaSettings {
             mail_domain: config
                 .mail_goes_out()
                 .then(|| skranke_core::mail::domain(config.mail_from()).to_owned()),
+            webhook: config.webhook.url.is_some(),
         })
     }
 }
@@ -189,7 +192,8 @@ pub(crate) async fn sync(
 /// One outbox row per recipient: the handler in the app and in the log,
 /// and each contact of the level in the log; by e-mail, the handler
 /// (unless they turned it off) and each contact of the level with an
-/// address who hears of the case's priority.
+/// address who hears of the case's priority; to the webhook (an SMS
+/// gateway), the handler and those contacts, as JSON it can send on.
 async fn queue_notifications(
     tx: &mut Tx,
     settings: &SlaSettings,
@@ -198,29 +202,59 @@ async fn queue_notifications(
     level: usize,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let (priority, handler_id, handler_name): (String, Option<i64>, Option<String>) = tx
+    type HandlerRow = (
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let (priority, handler_id, handler_name, full_name, phone, email): HandlerRow = tx
         .one(
-            q("SELECT c.priority, u.id, u.username FROM cases c LEFT JOIN users u ON u.id = c.handler_id WHERE c.id = $1")
-                .bind(case_id),
+            q(
+                "SELECT c.priority, u.id, u.username, u.full_name, u.phone, u.email FROM cases c \
+               LEFT JOIN users u ON u.id = c.handler_id WHERE c.id = $1",
+            )
+            .bind(case_id),
         )
         .await?;
     let handler = handler_id.zip(handler_name);
+    let priority = priority.parse::<skranke_core::Priority>().ok();
+    let contacts: Vec<&Contact> = settings
+        .contacts
+        .get(level.saturating_sub(1))
+        .into_iter()
+        .flatten()
+        .collect();
     let mut rows: Vec<(&str, String, Option<i64>)> = Vec::new();
     if let Some((id, username)) = &handler {
         rows.push(("in_app", format!("user:{username}"), Some(*id)));
         rows.push(("log", format!("user:{username}"), Some(*id)));
     }
-    for c in settings
-        .contacts
-        .get(level.saturating_sub(1))
-        .into_iter()
-        .flatten()
-    {
+    for c in &contacts {
         rows.push((
             "log",
             format!("contact:{} ({}) {} {}", c.name, c.role, c.phone, c.email),
             None,
         ));
+    }
+    if settings.webhook {
+        let json = |name: &str, role: &str, phone: &str, email: &str| {
+            serde_json::json!({"name": name, "role": role, "phone": phone, "email": email})
+                .to_string()
+        };
+        if let Some((id, _)) = &handler {
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            let who = json(&text(&full_name), "handler", &text(&phone), &text(&email));
+            rows.push(("webhook", who, Some(*id)));
+        }
+        for c in contacts
+            .iter()
+            .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
+        {
+            rows.push(("webhook", json(&c.name, &c.role, &c.phone, &c.email), None));
+        }
     }
     for (channel, recipient, user_id) in rows {
         tx.exec(q("INSERT INTO outbox (escalation_id, case_id, channel, recipient, user_id, idempotency_key, created_at, next_attempt_at) \
@@ -237,12 +271,8 @@ async fn queue_notifications(
     {
         readers.push((Some(*id), address, name, locale));
     }
-    let priority = priority.parse::<skranke_core::Priority>().ok();
-    for c in settings
-        .contacts
-        .get(level.saturating_sub(1))
-        .into_iter()
-        .flatten()
+    for c in contacts
+        .iter()
         .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
     {
         if let Some(address) = skranke_core::mail::address(&c.email)

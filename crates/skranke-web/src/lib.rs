@@ -20,6 +20,7 @@ pub mod outmail;
 mod pages;
 pub mod password;
 pub mod server;
+pub mod webhook;
 
 mod texts;
 mod views;
@@ -97,7 +98,7 @@ impl AppState {
             mail_in_wake: Arc::new(tokio::sync::Notify::new()),
             store,
             instance: format!("{}-{}", std::process::id(), &auth::generate_token()[..8]),
-            deliveries: notify::default_deliveries(),
+            deliveries: notify::deliveries(&config)?,
             config,
             hours,
             files,

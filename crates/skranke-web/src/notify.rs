@@ -1,6 +1,7 @@
 //! Delivery of escalation notifications from the outbox. Each channel is a
-//! `Delivery`: in-app and log now, an SMS webhook later. E-mail, of
-//! escalations and of every other notice, has its own queue (`outmail`).
+//! `Delivery`: in-app, log, and the webhook to an SMS gateway (`webhook`).
+//! E-mail, of escalations and of every other notice, has its own queue
+//! (`outmail`).
 
 use crate::AppState;
 use crate::i18n::{Lang, Msg};
@@ -100,7 +101,7 @@ pub fn level_name(config: &skranke_core::Config, level: i64) -> String {
 }
 
 /// The words of an escalation for outbox channels that carry text (the
-/// log; an SMS webhook later), in `lang`.
+/// log, the webhook), in `lang`.
 pub fn escalation_text(config: &skranke_core::Config, item: &OutboxItem, lang: Lang) -> String {
     crate::context::with_lang(lang, || {
         let level_name = level_name(config, item.level);
@@ -127,6 +128,16 @@ pub fn escalation_text(config: &skranke_core::Config, item: &OutboxItem, lang: L
 
 pub fn default_deliveries() -> Vec<Box<dyn Delivery>> {
     vec![Box::new(InApp), Box::new(Log)]
+}
+
+/// The deliveries the configuration asks for: in-app and log, and the
+/// `[webhook]` when it has a URL.
+pub fn deliveries(config: &skranke_core::Config) -> Result<Vec<Box<dyn Delivery>>, String> {
+    let mut all = default_deliveries();
+    if let Some(w) = crate::webhook::Webhook::from_config(config)? {
+        all.push(Box::new(w));
+    }
+    Ok(all)
 }
 
 /// Retry backoff: 30 s, 1 min, 2 min … capped at one hour.

@@ -144,8 +144,8 @@ struct MailHtml<'a> {
     quote_lines: Vec<&'a str>,
 }
 
-/// The site's address for links in mail.
-fn site(config: &skranke_core::Config) -> String {
+/// The site's address for links in mail (and the webhook's).
+pub fn site(config: &skranke_core::Config) -> String {
     config.server.public_url.clone().map_or_else(
         || format!("http://{}", config.server.listen),
         |u| u.trim_end_matches('/').to_owned(),

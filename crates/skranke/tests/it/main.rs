@@ -48,3 +48,4 @@ mod sla;
 mod support;
 mod transfer;
 mod walk;
+mod webhook;

@@ -38,11 +38,7 @@ impl SmtpSink {
             println!("SKIPPED: python3 with aiosmtpd is not installed");
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = crate::support::free_port();
         let dir = crate::support::temp_dir("maildir");
         for sub in ["tmp", "new", "cur"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
@@ -55,16 +51,11 @@ impl SmtpSink {
             .kill_on_drop(true)
             .spawn()
             .unwrap();
-        for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return Some(SmtpSink { child, dir, port });
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("aiosmtpd did not start");
+        assert!(
+            crate::support::listening(port).await,
+            "aiosmtpd did not start"
+        );
+        Some(SmtpSink { child, dir, port })
     }
 
     /// Everything received so far, and forgets it.
@@ -376,11 +367,7 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
 both!(mail_the_relay_refuses_is_retried_then_given_up_and_shown);
 async fn mail_the_relay_refuses_is_retried_then_given_up_and_shown() {
     // Nothing listens on this port: every attempt fails for now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let mut config = Config::default();
     config.mail.outbound.relay = Some(format!("smtp://127.0.0.1:{port}"));
     config.mail.outbound.max_attempts = 2;

@@ -16,7 +16,11 @@ fn oslo(s: &str) -> Timestamp {
         .unwrap()
 }
 
-async fn register(store: &Store, priority: Priority, at: Timestamp) -> skranke_store::Case {
+pub(crate) async fn register(
+    store: &Store,
+    priority: Priority,
+    at: Timestamp,
+) -> skranke_store::Case {
     let requester = store.user_by_username("ansatt").await.unwrap();
     store
         .create_case(CreateCase {
