@@ -335,6 +335,44 @@ pub fn message_id_in(headers: &str) -> Option<String> {
     })
 }
 
+/// Why a message is held in quarantine, as admins read it (the key is
+/// stored; the words are the catalogue's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldReason {
+    /// Its MIME could not be read.
+    Unreadable,
+    /// It names no sender.
+    NoSender,
+    /// A pupil, a guardian, or an address in `[mail] not_customers`.
+    NotCustomer,
+    /// From a domain no organisation has.
+    UnknownDomain,
+    /// It could not be made a case (the reason's detail says why).
+    NotACase,
+}
+
+impl HoldReason {
+    pub const ALL: [HoldReason; 5] = [
+        Self::Unreadable,
+        Self::NoSender,
+        Self::NotCustomer,
+        Self::UnknownDomain,
+        Self::NotACase,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Unreadable => "unreadable",
+            Self::NoSender => "no_sender",
+            Self::NotCustomer => "not_customer",
+            Self::UnknownDomain => "unknown_domain",
+            Self::NotACase => "not_a_case",
+        }
+    }
+}
+
+crate::key_from_str!(HoldReason);
+
 /// How long the per-sender count of mail runs before it starts afresh.
 pub const SENDER_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 

@@ -261,6 +261,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("processed_at", I64),
             ("sender", Str),
             ("subject", Str),
+            ("hold", Str),
             ("released", Bool),
         ],
     ),

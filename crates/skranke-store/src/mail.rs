@@ -79,6 +79,10 @@ pub struct QuarantinedMail {
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub size: i64,
+    /// Why it is held (`skranke_core::mail::HoldReason`'s key).
+    #[sqlx(try_from = "String")]
+    pub hold: skranke_core::mail::HoldReason,
+    /// The detail, as the software found it (a parse error, a domain).
     pub reason: Option<String>,
 }
 
@@ -106,7 +110,7 @@ impl Store {
         let inserted: Option<i64> = tx
             .scalar_opt(
                 q("INSERT INTO inbound_mail (identity, received_at, source, envelope_from, envelope_to, peer, \
-                   size, storage_key, state, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                   size, storage_key, state, reason, hold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                    ON CONFLICT (identity) DO NOTHING RETURNING id")
                 .bind(m.identity)
                 .bind(ms(m.now))
@@ -121,7 +125,11 @@ impl Store {
                 } else {
                     "pending"
                 })
-                .bind(m.quarantine),
+                .bind(m.quarantine)
+                .bind(
+                    m.quarantine
+                        .map(|_| skranke_core::mail::HoldReason::Unreadable.key()),
+                ),
             )
             .await?;
         let received = match inserted {
@@ -140,13 +148,13 @@ impl Store {
         Ok(received)
     }
 
-    /// A message is done: it became (or joined) `case_id`, or was set
-    /// aside (`quarantined`) or answered by nobody (`processed` without a
-    /// case, e.g. an auto-reply), with the reason.
+    /// A message is done: it became (or joined) `case_id`, or was held
+    /// (`hold`) or answered by nobody (`processed` without a case, e.g. an
+    /// auto-reply), with the reason's detail.
     pub async fn finish_mail(
         &self,
         id: i64,
-        quarantined: bool,
+        hold: Option<skranke_core::mail::HoldReason>,
         reason: Option<&str>,
         case_id: Option<i64>,
         about: MailAbout<'_>,
@@ -156,9 +164,9 @@ impl Store {
         tx.exec(
             q(
                 "UPDATE inbound_mail SET state = $1, reason = $2, case_id = COALESCE($3, case_id), \
-               processed_at = $4, sender = $5, subject = $6 WHERE id = $7 AND state IN ('pending', 'processed')",
+               processed_at = $4, sender = $5, subject = $6, hold = $7 WHERE id = $8 AND state IN ('pending', 'processed')",
             )
-            .bind(if quarantined {
+            .bind(if hold.is_some() {
                 "quarantined"
             } else {
                 "processed"
@@ -168,6 +176,7 @@ impl Store {
             .bind(ms(now))
             .bind(about.sender)
             .bind(about.subject.map(|s| s.chars().take(300).collect::<String>()))
+            .bind(hold.map(|h| h.key()))
             .bind(id),
         )
         .await?;
@@ -180,7 +189,8 @@ impl Store {
         Ok(self
             .reader()
             .all(
-                q("SELECT id, received_at, envelope_from, sender, subject, size, reason FROM inbound_mail \
+                q("SELECT id, received_at, envelope_from, sender, subject, size, COALESCE(hold, 'not_a_case') AS hold, \
+                   reason FROM inbound_mail \
                    WHERE state = 'quarantined' ORDER BY id DESC LIMIT $1")
                 .bind(limit.clamp(1, 500)),
             )
@@ -200,7 +210,7 @@ impl Store {
         let n = tx
             .exec(
                 q(
-                    "UPDATE inbound_mail SET state = 'pending', released = TRUE, reason = NULL \
+                    "UPDATE inbound_mail SET state = 'pending', released = TRUE, reason = NULL, hold = NULL \
                    WHERE id = $1 AND state = 'quarantined'",
                 )
                 .bind(id),

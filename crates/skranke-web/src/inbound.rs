@@ -8,6 +8,7 @@ use crate::casework::Source;
 use crate::error::WebError;
 use crate::files;
 use sha2::{Digest, Sha256};
+use skranke_core::mail::HoldReason;
 use skranke_mail::smtp::{Accepted, BoxFuture, Envelope, Sink};
 use skranke_store::{MailSource, NewInboundMail, Received};
 use std::sync::Arc;
@@ -171,11 +172,11 @@ pub async fn receive(
 pub enum Outcome {
     /// A new case, or a message on the case it answers.
     Case { id: i64, number: String },
-    /// Set aside for an admin, with the reason.
-    Quarantined(String),
+    /// Set aside for an admin: why, and the detail.
+    Quarantined(HoldReason, String),
     /// From someone who is not a customer: held, and answered once with
     /// whom to ask instead.
-    NotCustomer(String),
+    NotCustomer(HoldReason, String),
     /// Written by a machine: nobody answers it, no case.
     Ignored(String),
 }
@@ -208,15 +209,17 @@ async fn handle(state: &AppState, p: &skranke_store::PendingMail) -> Result<Outc
         Ok(o) => o,
         Err(e @ (WebError::Unavailable(_) | WebError::Internal(_))) => return Err(e),
         // Anything else is about this message: set aside, the queue goes on.
-        Err(e) => Outcome::Quarantined(format!("could not be made a case: {e}")),
+        Err(e) => Outcome::Quarantined(HoldReason::NotACase, e.to_string()),
     };
     let now = jiff::Timestamp::now();
-    let (quarantined, reason, case) = match &outcome {
-        Outcome::Case { id, .. } => (false, None, Some(*id)),
-        Outcome::Quarantined(why) | Outcome::NotCustomer(why) => (true, Some(why.as_str()), None),
-        Outcome::Ignored(why) => (false, Some(why.as_str()), None),
+    let (hold, reason, case) = match &outcome {
+        Outcome::Case { id, .. } => (None, None, Some(*id)),
+        Outcome::Quarantined(hold, why) | Outcome::NotCustomer(hold, why) => {
+            (Some(*hold), Some(why.as_str()), None)
+        }
+        Outcome::Ignored(why) => (None, Some(why.as_str()), None),
     };
-    if let (Outcome::NotCustomer(_), Some(sender)) = (&outcome, &about.sender) {
+    if let (Outcome::NotCustomer(..), Some(sender)) = (&outcome, &about.sender) {
         state.store.queue_auto_reply(p.id, sender, now).await?;
         state.mail_wake.notify_one();
     }
@@ -226,7 +229,7 @@ async fn handle(state: &AppState, p: &skranke_store::PendingMail) -> Result<Outc
     };
     state
         .store
-        .finish_mail(p.id, quarantined, reason, case, about, now)
+        .finish_mail(p.id, hold, reason, case, about, now)
         .await?;
     Ok(outcome)
 }
@@ -247,7 +250,7 @@ async fn process_one(
         .map_err(|e| WebError::Internal(format!("parsing mail: {e}")))?
     {
         Ok(m) => m,
-        Err(e) => return Ok(Outcome::Quarantined(e.to_string())),
+        Err(e) => return Ok(Outcome::Quarantined(HoldReason::Unreadable, e.to_string())),
     };
     about.sender = m.from.clone();
     about.subject = m.subject.clone();
@@ -262,21 +265,19 @@ async fn process_one(
         return Ok(Outcome::Ignored(format!("automatic: {why:?}")));
     }
     let Some(from) = m.from.clone() else {
-        return Ok(Outcome::Quarantined("no sender address".into()));
+        return Ok(Outcome::Quarantined(HoldReason::NoSender, String::new()));
     };
     // Pupils and guardians cannot have cases, released or not; a released
     // mail is not answered twice.
     let not_customer = |why: &str| {
         if p.released {
-            Outcome::Quarantined(why.to_owned())
+            Outcome::Quarantined(HoldReason::NotCustomer, why.to_owned())
         } else {
-            Outcome::NotCustomer(why.to_owned())
+            Outcome::NotCustomer(HoldReason::NotCustomer, why.to_owned())
         }
     };
     if mail::is_listed(&state.config.mail.not_customers, &from) {
-        return Ok(not_customer(
-            "the sender is not a customer (mail.not_customers)",
-        ));
+        return Ok(not_customer("[mail] not_customers"));
     }
     let requester = match state.store.user_by_email(&from).await? {
         Some(u) => u,
@@ -285,16 +286,16 @@ async fn process_one(
             let anyone = p.released
                 || state.config.mail.unknown_senders == skranke_core::config::UnknownSenders::Case;
             if org.is_none() && !anyone {
-                return Ok(Outcome::NotCustomer(format!(
-                    "unknown sender domain {}",
-                    mail::domain(&from)
-                )));
+                return Ok(Outcome::NotCustomer(
+                    HoldReason::UnknownDomain,
+                    mail::domain(&from).to_owned(),
+                ));
             }
             new_requester(state, &from, m.from_name.as_deref(), org).await?
         }
     };
     if !requester.kind.is_customer() && !requester.kind.is_staff() {
-        return Ok(not_customer("the sender is not a customer"));
+        return Ok(not_customer(requester.kind.key()));
     }
     let body = mail::written_part(&m.text).to_owned();
     let attachments = files::store_all(
@@ -559,12 +560,14 @@ pub async fn release(
         .await?;
     match handle(state, &p).await? {
         Outcome::Case { number, .. } => Ok(number),
-        Outcome::Quarantined(why) | Outcome::NotCustomer(why) | Outcome::Ignored(why) => {
-            Err(WebError::Conflict {
-                field: "mail".into(),
-                msg: crate::i18n::Msg::new("error-mail-held").arg("reason", why),
-            })
-        }
+        Outcome::Quarantined(hold, _) | Outcome::NotCustomer(hold, _) => Err(WebError::Conflict {
+            field: "mail".into(),
+            msg: crate::i18n::Msg::new("error-mail-held")
+                .arg("reason", crate::texts::hold_label(hold)),
+        }),
+        Outcome::Ignored(why) => Err(WebError::Internal(format!(
+            "a released mail was ignored: {why}"
+        ))),
     }
 }
 

@@ -307,6 +307,18 @@ pub fn parse_datetime_input(text: &str, tz: &jiff::tz::TimeZone) -> Option<jiff:
     tz.to_timestamp(civil).ok()
 }
 
+/// Why a mail is held, in the reader's language.
+pub fn hold_label(hold: skranke_core::mail::HoldReason) -> String {
+    use skranke_core::mail::HoldReason;
+    t(match hold {
+        HoldReason::Unreadable => "mail-hold-unreadable",
+        HoldReason::NoSender => "mail-hold-no_sender",
+        HoldReason::NotCustomer => "mail-hold-not_customer",
+        HoldReason::UnknownDomain => "mail-hold-unknown_domain",
+        HoldReason::NotACase => "mail-hold-not_a_case",
+    })
+}
+
 /// A clock by its key, for the label.
 pub fn clock_label(clock: &str) -> String {
     match clock {

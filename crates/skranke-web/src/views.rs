@@ -741,6 +741,10 @@ pub struct MailPage {
 }
 
 impl MailPage {
+    pub fn hold_label(&self, m: &skranke_store::QuarantinedMail) -> String {
+        crate::texts::hold_label(m.hold)
+    }
+
     pub fn kind_label(&self, r: &skranke_store::OutgoingRow) -> String {
         r.kind
             .parse::<skranke_core::notice::NoticeKind>()

@@ -47,6 +47,8 @@ CREATE INDEX users_email_lower ON users (lower(email));
 -- `released`: an admin let it through, to become a case whoever sent it.
 ALTER TABLE inbound_mail ADD COLUMN sender TEXT;
 ALTER TABLE inbound_mail ADD COLUMN subject TEXT;
+-- Why a held mail is held (`skranke_core::mail::HoldReason`); `reason` has the detail.
+ALTER TABLE inbound_mail ADD COLUMN hold TEXT;
 ALTER TABLE inbound_mail ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX inbound_mail_quarantined ON inbound_mail (id) WHERE state = 'quarantined';
 

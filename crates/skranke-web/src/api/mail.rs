@@ -61,6 +61,13 @@ pub struct HeldMailDto {
     pub subject: Option<String>,
     /// Bytes.
     pub size: i64,
+    /// Why it is held: `unreadable` (its MIME), `no_sender`,
+    /// `not_customer` (a pupil, a guardian, `[mail] not_customers`),
+    /// `unknown_domain`, or `not_a_case` (it could not be made one).
+    pub hold: String,
+    /// Why, in the reader's language.
+    pub hold_label: String,
+    /// The detail, as the software found it (a parse error, a domain).
     pub reason: Option<String>,
 }
 
@@ -83,6 +90,8 @@ async fn quarantine(
                 sender: m.sender,
                 subject: m.subject,
                 size: m.size,
+                hold: m.hold.key().to_owned(),
+                hold_label: crate::texts::hold_label(m.hold),
                 reason: m.reason,
             })
             .collect(),

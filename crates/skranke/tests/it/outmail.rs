@@ -301,6 +301,24 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
     let ola = held_from("ola@ukjent.example");
     assert_eq!(ola.len(), 1);
     assert_eq!(held[0]["subject"], "Tilbud", "newest first, with subject");
+    assert_eq!(
+        (
+            held[0]["hold"].as_str(),
+            held[0]["hold_label"].as_str(),
+            held[0]["reason"].as_str()
+        ),
+        (
+            Some("unknown_domain"),
+            Some("Ukjent avsenderdomene"),
+            Some("ukjent.example")
+        ),
+        "why, in words and as found"
+    );
+    assert!(
+        held.iter()
+            .filter(|h| h["sender"] == "per@elev.kommune-a.example")
+            .all(|h| h["hold"] == "not_customer")
+    );
     let cases = app.case_count().await;
     let r = app
         .api(
@@ -331,7 +349,7 @@ async fn the_desk_answers_by_mail_and_answers_thread_back() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(
-        r.text().await.unwrap().contains("not a customer"),
+        r.text().await.unwrap().contains("Avsenderen er ikke kunde"),
         "says why"
     );
     assert_eq!(app.case_count().await, cases + 1);
