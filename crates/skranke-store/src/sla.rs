@@ -221,11 +221,13 @@ async fn queue_notifications(
         .await?;
     let handler = handler_id.zip(handler_name);
     let priority = priority.parse::<skranke_core::Priority>().ok();
+    // The level's contacts who hear of this priority, on every channel.
     let contacts: Vec<&Contact> = settings
         .contacts
         .get(level.saturating_sub(1))
         .into_iter()
         .flatten()
+        .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
         .collect();
     let mut rows: Vec<(&str, String, Option<i64>)> = Vec::new();
     if let Some((id, username)) = &handler {
@@ -249,10 +251,7 @@ async fn queue_notifications(
             let who = json(&text(&full_name), "handler", &text(&phone), &text(&email));
             rows.push(("webhook", who, Some(*id)));
         }
-        for c in contacts
-            .iter()
-            .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
-        {
+        for c in &contacts {
             rows.push(("webhook", json(&c.name, &c.role, &c.phone, &c.email), None));
         }
     }
@@ -271,10 +270,7 @@ async fn queue_notifications(
     {
         readers.push((Some(*id), address, name, locale));
     }
-    for c in contacts
-        .iter()
-        .filter(|c| priority.is_none_or(|p| c.hears_of(p)))
-    {
+    for c in &contacts {
         if let Some(address) = skranke_core::mail::address(&c.email)
             && !readers.iter().any(|r| r.1 == address)
         {

@@ -49,13 +49,22 @@ http.server.HTTPServer(("127.0.0.1", {port}), H).serve_forever()
     let mut config = Config::default();
     config.webhook.url = Some(format!("http://127.0.0.1:{port}/skranke"));
     config.webhook.secret_file = Some(secret);
-    config.escalation.levels[0].contacts = vec![Contact {
-        name: "Vakttelefon".into(),
-        role: "driftsansvarlig".into(),
-        phone: "+47 900 00 000".into(),
-        email: String::new(),
-        priorities: vec![Priority::Critical],
-    }];
+    config.escalation.levels[0].contacts = vec![
+        Contact {
+            name: "Vakttelefon".into(),
+            role: "driftsansvarlig".into(),
+            phone: "+47 900 00 000".into(),
+            email: String::new(),
+            priorities: vec![Priority::Critical],
+        },
+        Contact {
+            name: "Lavprioritet".into(),
+            role: "tjenesteforvalter".into(),
+            phone: "+47 911 11 111".into(),
+            email: String::new(),
+            priorities: vec![Priority::Low],
+        },
+    ];
     let app = spawn_with(config).await;
     // The demo's own overdue cases escalate too; this case is the one to follow.
     let reg = Timestamp::now() - SignedDuration::from_hours(24 * 7);
@@ -97,6 +106,30 @@ http.server.HTTPServer(("127.0.0.1", {port}), H).serve_forever()
     assert!(
         !level1_contact.is_empty(),
         "the on-call phone heard of level 1"
+    );
+    assert!(
+        !ours
+            .iter()
+            .any(|(b, _)| b["to"]["phone"] == "+47 911 11 111"),
+        "a contact for low-priority cases hears nothing of a critical one"
+    );
+    let logged: Vec<String> = app
+        .store
+        .export_tables()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(t, _)| *t == "outbox")
+        .unwrap()
+        .1
+        .iter()
+        .filter(|r| r["case_id"] == case.id && r["channel"] == "log")
+        .map(|r| r["recipient"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(logged.iter().any(|r| r.contains("Vakttelefon")));
+    assert!(
+        !logged.iter().any(|r| r.contains("Lavprioritet")),
+        "nor is logged as told"
     );
     for (_, headers) in &ours {
         assert_eq!(headers["content-type"], "application/json");
