@@ -46,6 +46,7 @@ pub struct WebhookConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct MailConfig {
     pub smtp: SmtpListenConfig,
+    pub imap: ImapConfig,
     pub outbound: OutboundConfig,
     /// Domains (`elev.kommune.no`) or addresses of people who are not
     /// customers (pupils, guardians): their mail is held with a polite
@@ -63,6 +64,7 @@ impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {
             smtp: SmtpListenConfig::default(),
+            imap: ImapConfig::default(),
             outbound: OutboundConfig::default(),
             not_customers: Vec::new(),
             unknown_senders: UnknownSenders::Quarantine,
@@ -140,6 +142,74 @@ impl Default for SmtpListenConfig {
             tls_key: None,
         }
     }
+}
+
+/// A mailbox kept on another mail server, polled for new mail (for
+/// organisations whose mail cannot be relayed to the SMTP listener).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImapConfig {
+    /// The IMAP server; none: no mailbox is polled.
+    pub host: Option<String>,
+    /// None: 993 with `tls = "tls"`, 143 otherwise.
+    pub port: Option<u16>,
+    pub tls: ImapTls,
+    /// Certificates (PEM) trusted besides the system's, for a server with
+    /// a certificate of the organisation's own authority.
+    pub ca_file: Option<std::path::PathBuf>,
+    pub user: Option<String>,
+    /// The password is read from this environment variable…
+    pub password_env: Option<String>,
+    /// … or from this file (never written in the config itself).
+    pub password_file: Option<std::path::PathBuf>,
+    /// The folder new mail arrives in.
+    pub folder: String,
+    /// A folder to move taken mail to; none: taken mail is marked seen
+    /// and left where it is.
+    pub move_to: Option<String>,
+    /// Wait for new mail with IDLE where the server offers it, instead of
+    /// asking every `poll_seconds`.
+    pub idle: bool,
+    pub poll_seconds: u32,
+}
+
+impl Default for ImapConfig {
+    fn default() -> Self {
+        ImapConfig {
+            host: None,
+            port: None,
+            tls: ImapTls::Tls,
+            ca_file: None,
+            user: None,
+            password_env: None,
+            password_file: None,
+            folder: "INBOX".into(),
+            move_to: None,
+            idle: true,
+            poll_seconds: 60,
+        }
+    }
+}
+
+impl ImapConfig {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            ImapTls::Tls => 993,
+            ImapTls::Starttls | ImapTls::None => 143,
+        })
+    }
+}
+
+/// How the connection to the IMAP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImapTls {
+    /// TLS from the first byte (port 993).
+    Tls,
+    /// A plain connection upgraded with STARTTLS; refused if not offered.
+    Starttls,
+    /// No protection: only for a server on this machine.
+    None,
 }
 
 impl Config {
@@ -843,6 +913,7 @@ impl Config {
             }
         }
         self.check_outbound(&mut report);
+        self.check_imap(&mut report);
         let w = &self.webhook;
         if let Some(url) = &w.url
             && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -1052,6 +1123,65 @@ impl Config {
     }
 }
 
+impl Config {
+    fn check_imap(&self, report: &mut Report) {
+        let i = &self.mail.imap;
+        let Some(host) = &i.host else {
+            return;
+        };
+        let mut error = |field: &str, message: String| {
+            report.errors.push(Finding {
+                field: format!("mail.imap.{field}"),
+                message,
+            })
+        };
+        if host.trim().is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
+            error("host", format!("`{host}` is not a host name"));
+        }
+        if i.port == Some(0) {
+            error("port", "must be 1 to 65535".into());
+        }
+        if i.user.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            error("user", "the mailbox needs a user".into());
+        }
+        match (&i.password_env, &i.password_file) {
+            (Some(_), Some(_)) => error(
+                "password_env",
+                "give the password in password_env or password_file, not both".into(),
+            ),
+            (None, None) => error(
+                "password_env",
+                "the mailbox needs a password, from password_env or password_file".into(),
+            ),
+            _ => {}
+        }
+        if i.folder.trim().is_empty() {
+            error("folder", "must name a folder, such as INBOX".into());
+        }
+        if let Some(to) = &i.move_to
+            && (to.trim().is_empty() || to == &i.folder)
+        {
+            error(
+                "move_to",
+                format!("`{to}` must be a folder other than `{}`", i.folder),
+            );
+        }
+        if !(1..=3600).contains(&i.poll_seconds) {
+            error("poll_seconds", "must be 1 to 3600".into());
+        }
+        let local = matches!(host.as_str(), "localhost" | "::1")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|a| a.is_loopback());
+        if i.tls == ImapTls::None && !local {
+            report.warnings.push(Finding {
+                field: "mail.imap.tls".into(),
+                message: format!("the password and all mail cross the network to `{host}` unprotected; use tls or starttls"),
+            });
+        }
+    }
+}
+
 static DEFAULT_PRIORITIES: std::sync::LazyLock<Vec<PriorityConfig>> =
     std::sync::LazyLock::new(|| default_priorities().into_values().collect());
 
@@ -1176,6 +1306,46 @@ mod tests {
         assert_eq!(
             fields("[mail]\nper_sender_per_hour = 0\n"),
             ["mail.per_sender_per_hour"]
+        );
+        assert_eq!(
+            fields("[mail.imap]\nhost = \"imap.kommune.no\"\nfolder = \"\"\npoll_seconds = 0\n"),
+            [
+                "mail.imap.user",
+                "mail.imap.password_env",
+                "mail.imap.folder",
+                "mail.imap.poll_seconds"
+            ]
+        );
+        assert_eq!(
+            fields(
+                "[mail.imap]\nhost = \"imap.kommune.no\"\nuser = \"ks\"\npassword_env = \"P\"\npassword_file = \"/p\"\nmove_to = \"INBOX\"\n"
+            ),
+            ["mail.imap.password_env", "mail.imap.move_to"]
+        );
+        let imap = "[mail.imap]\nhost = \"imap.kommune.no\"\nuser = \"ks\"\npassword_env = \"P\"\n";
+        let (c, warnings) = Config::from_toml(imap).unwrap();
+        assert_eq!(
+            c.mail.imap.port(),
+            993,
+            "TLS from the first byte by default"
+        );
+        assert!(
+            !warnings.iter().any(|w| w.field.starts_with("mail.imap")),
+            "{warnings:?}"
+        );
+        let (c, warnings) = Config::from_toml(&format!("{imap}tls = \"none\"\n")).unwrap();
+        assert_eq!(c.mail.imap.port(), 143);
+        assert!(
+            warnings.iter().any(|w| w.field == "mail.imap.tls"),
+            "a password in clear over the network is warned of"
+        );
+        let (_, warnings) = Config::from_toml(
+            "[mail.imap]\nhost = \"127.0.0.1\"\ntls = \"none\"\nuser = \"ks\"\npassword_env = \"P\"\n",
+        )
+        .unwrap();
+        assert!(
+            !warnings.iter().any(|w| w.field.starts_with("mail.imap")),
+            "not on this machine: {warnings:?}"
         );
         let (_, warnings) = Config::from_toml("[mail.outbound]\ndirectory = \"/tmp\"\n").unwrap();
         assert!(

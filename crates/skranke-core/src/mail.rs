@@ -349,15 +349,19 @@ pub enum HoldReason {
     UnknownDomain,
     /// It could not be made a case (the reason's detail says why).
     NotACase,
+    /// Larger than the limit: only its header was fetched from the
+    /// mailbox, where the whole message stays.
+    TooLarge,
 }
 
 impl HoldReason {
-    pub const ALL: [HoldReason; 5] = [
+    pub const ALL: [HoldReason; 6] = [
         Self::Unreadable,
         Self::NoSender,
         Self::NotCustomer,
         Self::UnknownDomain,
         Self::NotACase,
+        Self::TooLarge,
     ];
 
     pub fn key(self) -> &'static str {
@@ -367,6 +371,7 @@ impl HoldReason {
             Self::NotCustomer => "not_customer",
             Self::UnknownDomain => "unknown_domain",
             Self::NotACase => "not_a_case",
+            Self::TooLarge => "too_large",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! (`skranke_core::mail`): addresses, subject, the text, the files, the
 //! threading and automation headers. The MIME work is `mail-parser`'s.
 
+pub mod imap;
 mod parse;
 pub mod smtp;
 

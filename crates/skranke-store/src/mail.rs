@@ -35,8 +35,12 @@ pub struct NewInboundMail<'a> {
     pub peer: Option<&'a str>,
     pub size: i64,
     pub storage_key: &'a str,
-    /// Why it goes straight to quarantine (unreadable MIME), if it does.
-    pub quarantine: Option<&'a str>,
+    /// Why it goes straight to quarantine (unreadable MIME, too large),
+    /// if it does, and the detail.
+    pub quarantine: Option<(skranke_core::mail::HoldReason, &'a str)>,
+    /// The `From` address and subject, as far as they could be read
+    /// (shown with a held message).
+    pub about: MailAbout<'a>,
     pub now: Timestamp,
 }
 
@@ -110,7 +114,8 @@ impl Store {
         let inserted: Option<i64> = tx
             .scalar_opt(
                 q("INSERT INTO inbound_mail (identity, received_at, source, envelope_from, envelope_to, peer, \
-                   size, storage_key, state, reason, hold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                   size, storage_key, state, reason, hold, sender, subject) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                    ON CONFLICT (identity) DO NOTHING RETURNING id")
                 .bind(m.identity)
                 .bind(ms(m.now))
@@ -125,11 +130,10 @@ impl Store {
                 } else {
                     "pending"
                 })
-                .bind(m.quarantine)
-                .bind(
-                    m.quarantine
-                        .map(|_| skranke_core::mail::HoldReason::Unreadable.key()),
-                ),
+                .bind(m.quarantine.map(|(_, why)| why))
+                .bind(m.quarantine.map(|(hold, _)| hold.key()))
+                .bind(m.about.sender)
+                .bind(m.about.subject),
             )
             .await?;
         let received = match inserted {
@@ -297,6 +301,33 @@ impl Store {
     /// `skranke_core::mail::admit_sender`): `Ok(Err(at))` when it must wait
     /// until `at`. The counter is created and locked before it is read, so
     /// messages arriving at once are counted one after the other.
+    /// Takes the mailbox `name` for `holder` until `until`, or keeps it
+    /// if `holder` has it; `false` while another holder's lease runs.
+    pub async fn hold_mailbox(
+        &self,
+        name: &str,
+        holder: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let held = tx
+            .scalar_opt::<String>(
+                q("INSERT INTO mailbox_leases (mailbox, holder, lease_until) VALUES ($1, $2, $3) \
+                   ON CONFLICT (mailbox) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until \
+                   WHERE mailbox_leases.holder = excluded.holder OR mailbox_leases.lease_until <= $4 \
+                   RETURNING mailbox")
+                .bind(name)
+                .bind(holder)
+                .bind(ms(until))
+                .bind(ms(now)),
+            )
+            .await?
+            .is_some();
+        tx.commit().await?;
+        Ok(held)
+    }
+
     pub async fn admit_sender(
         &self,
         sender: &str,

@@ -101,6 +101,7 @@ impl Sink for MailSink {
                 &envelope.to,
                 Some(&peer),
                 raw,
+                None,
             )
             .await
             {
@@ -119,7 +120,8 @@ impl Sink for MailSink {
 
 /// Records a message as it came. A second arrival of the same message
 /// records nothing (and keeps no second file); a message whose MIME cannot
-/// be read is kept in quarantine with the reason.
+/// be read, or that comes `held` already, is kept in quarantine with the
+/// reason.
 pub async fn receive(
     state: &AppState,
     source: MailSource,
@@ -127,6 +129,7 @@ pub async fn receive(
     envelope_to: &[String],
     peer: Option<&str>,
     raw: Vec<u8>,
+    held: Option<(HoldReason, String)>,
 ) -> Result<Received, WebError> {
     let (raw, parsed) = tokio::task::spawn_blocking(move || {
         let parsed = skranke_mail::parse(&raw);
@@ -135,10 +138,10 @@ pub async fn receive(
     .await
     .map_err(|e| WebError::Internal(format!("parsing a message: {e}")))?;
     let (identity, quarantine) = match &parsed {
-        Ok(m) => (m.identity(), None),
+        Ok(m) => (m.identity(), held),
         Err(e) => (
             format!("sha256:{}", hex::encode(Sha256::digest(&raw))),
-            Some(e.to_string()),
+            Some((HoldReason::Unreadable, e.to_string())),
         ),
     };
     let file = files::save(state.files.as_ref(), &raw)
@@ -154,7 +157,11 @@ pub async fn receive(
             peer,
             size: file.size,
             storage_key: &file.key,
-            quarantine: quarantine.as_deref(),
+            quarantine: quarantine.as_ref().map(|(hold, why)| (*hold, why.as_str())),
+            about: skranke_store::MailAbout {
+                sender: parsed.as_ref().ok().and_then(|m| m.from.as_deref()),
+                subject: parsed.as_ref().ok().and_then(|m| m.subject.as_deref()),
+            },
             now: jiff::Timestamp::now(),
         })
         .await;

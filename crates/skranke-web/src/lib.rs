@@ -15,10 +15,12 @@ mod guard;
 pub mod i18n;
 pub mod inbound;
 mod logsafe;
+pub mod mailbox;
 pub mod notify;
 pub mod outmail;
 mod pages;
 pub mod password;
+mod secret;
 pub mod server;
 pub mod webhook;
 

@@ -37,15 +37,12 @@ impl Transport {
             .map_err(|e| format!("mail.outbound.relay: {e}"))?
             .timeout(Some(std::time::Duration::from_secs(30)));
         if let Some(user) = &o.user {
-            let password = match (&o.password_env, &o.password_file) {
-                (Some(var), _) => std::env::var(var)
-                    .map_err(|_| format!("mail.outbound.password_env: ${var} is not set"))?,
-                (None, Some(file)) => std::fs::read_to_string(file)
-                    .map_err(|e| format!("mail.outbound.password_file: {}: {e}", file.display()))?
-                    .trim_end()
-                    .to_owned(),
-                (None, None) => String::new(),
-            };
+            let password = crate::secret::read(
+                "mail.outbound.password",
+                o.password_env.as_deref(),
+                o.password_file.as_deref(),
+            )?
+            .unwrap_or_default();
             builder = builder.credentials(
                 lettre::transport::smtp::authentication::Credentials::new(user.clone(), password),
             );

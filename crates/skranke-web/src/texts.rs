@@ -316,6 +316,7 @@ pub fn hold_label(hold: skranke_core::mail::HoldReason) -> String {
         HoldReason::NotCustomer => "mail-hold-not_customer",
         HoldReason::UnknownDomain => "mail-hold-unknown_domain",
         HoldReason::NotACase => "mail-hold-not_a_case",
+        HoldReason::TooLarge => "mail-hold-too_large",
     })
 }
 

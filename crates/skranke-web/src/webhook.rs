@@ -56,18 +56,12 @@ impl Webhook {
             return Ok(None);
         };
         let url: hyper::Uri = url.parse().map_err(|e| format!("webhook.url: {e}"))?;
-        let secret = match (&w.secret_env, &w.secret_file) {
-            (Some(var), _) => {
-                std::env::var(var).map_err(|_| format!("webhook.secret_env: ${var} is not set"))?
-            }
-            (None, Some(file)) => std::fs::read_to_string(file)
-                .map_err(|e| format!("webhook.secret_file: {}: {e}", file.display()))?
-                .trim_end()
-                .to_owned(),
-            (None, None) => {
-                return Err("webhook: a secret is needed (secret_env or secret_file)".into());
-            }
-        };
+        let secret = crate::secret::read(
+            "webhook.secret",
+            w.secret_env.as_deref(),
+            w.secret_file.as_deref(),
+        )?
+        .ok_or("webhook: a secret is needed (secret_env or secret_file)")?;
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
             .map_err(|e| format!("webhook: no certificate roots: {e}"))?

@@ -558,6 +558,12 @@ async fn serve(
     skranke_web::outmail::spawn(state.clone());
     // Also without a listener: another instance's or a released mail.
     skranke_web::inbound::spawn_processor(state.clone());
+    if let Some(mailbox) =
+        skranke_web::mailbox::settings(&state.config).map_err(|e| anyhow::anyhow!(e))?
+    {
+        println!("Taking mail from {}", mailbox.name());
+        skranke_web::mailbox::spawn(state.clone(), mailbox);
+    }
     let smtp = smtp_listen.or_else(|| state.config.mail.smtp.listen.clone());
     let demo_smtp = smtp.is_none() && demo;
     if let Some(at) = smtp.or_else(|| demo_smtp.then(|| DEMO_SMTP.to_owned())) {

@@ -44,6 +44,7 @@ mail-hold-no_sender = No sender
 mail-hold-not_customer = The sender is not a customer
 mail-hold-unknown_domain = Unknown sender domain
 mail-hold-not_a_case = Could not be made a case
+mail-hold-too_large = Too large: only the header was fetched; the message is in the mailbox
 mail-admin = E-mail
 mail-quarantine = Quarantine
 mail-quarantine-hint = E-mail that did not become a case: from senders who are not customers, from unknown domains, or that could not be read. Release makes it a case now, also from an unknown domain; mail from pupils and guardians stays held.

@@ -45,6 +45,7 @@ mail-hold-no_sender = Ingen avsender
 mail-hold-not_customer = Avsenderen er ikke kunde
 mail-hold-unknown_domain = Ukjent avsenderdomene
 mail-hold-not_a_case = Kunne ikke bli en sak
+mail-hold-too_large = For stor: bare hodet ble hentet; meldingen ligger i postkassen
 mail-admin = E-post
 mail-quarantine = Karantene
 mail-quarantine-hint = E-post som ikke ble sak: fra avsendere som ikke er kunder, fra ukjente domener, eller som ikke kunne leses. Slipp ut gjør den til en sak med en gang, også fra ukjente domener; e-post fra elever og foresatte blir liggende.

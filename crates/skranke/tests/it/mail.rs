@@ -17,6 +17,7 @@ async fn a_message_is_recorded_once_however_often_it_arrives() {
         size: 1200,
         storage_key: key,
         quarantine,
+        about: Default::default(),
         now: jiff::Timestamp::now(),
     };
     let first = app
@@ -49,7 +50,7 @@ async fn a_message_is_recorded_once_however_often_it_arrives() {
             "sha256:00ff",
             MailSource::Smtp,
             "mail/3",
-            Some("no headers"),
+            Some((skranke_core::mail::HoldReason::Unreadable, "no headers")),
         ))
         .await
         .unwrap();
@@ -88,6 +89,7 @@ async fn the_same_message_arriving_at_once_is_recorded_once() {
                     size: 10,
                     storage_key: &key,
                     quarantine: None,
+                    about: Default::default(),
                     now: jiff::Timestamp::now(),
                 })
                 .await
@@ -187,14 +189,56 @@ with smtplib.SMTP("127.0.0.1", {port}) as s:
     );
 }
 
+/// After a crash and a restart: each message of `ids` is recorded once,
+/// processed, and made one case of its own, and no case titled
+/// `title…` came of anything else. Returns the messages' rows.
+pub(crate) fn each_once<'a>(
+    tables: &'a [(
+        &'static str,
+        Vec<serde_json::Map<String, serde_json::Value>>,
+    )],
+    ids: &[String],
+    title: &str,
+) -> Vec<&'a serde_json::Map<String, serde_json::Value>> {
+    let table = |name: &str| &tables.iter().find(|(t, _)| *t == name).unwrap().1;
+    let rows = table("inbound_mail");
+    let mut kept = Vec::new();
+    for id in ids {
+        let found: Vec<_> = rows
+            .iter()
+            .filter(|r| r["identity"] == format!("id:{id}"))
+            .collect();
+        assert_eq!(found.len(), 1, "{id} not kept once");
+        assert_eq!(found[0]["state"], "processed", "{id}: {found:?}");
+        kept.push(found[0]);
+    }
+    let mut cases: Vec<_> = kept.iter().filter_map(|r| r["case_id"].as_i64()).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    assert_eq!(cases.len(), ids.len(), "one case a message");
+    let titled = table("cases")
+        .iter()
+        .filter(|c| c["title"].as_str().is_some_and(|t| t.starts_with(title)))
+        .count();
+    assert_eq!(titled, ids.len(), "no case without its message, none twice");
+    kept
+}
+
 /// Runs a Python script, which must succeed; returns what it printed.
 pub(crate) async fn run_python(script: &str) -> String {
-    let out = tokio::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .output()
-        .await
+    use tokio::io::AsyncWriteExt;
+    // On standard input: a script may be longer than a command line.
+    let mut python = tokio::process::Command::new("python3")
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let mut stdin = python.stdin.take().unwrap();
+    stdin.write_all(script.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = python.wait_with_output().await.unwrap();
     assert!(
         out.status.success(),
         "{}",

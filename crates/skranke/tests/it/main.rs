@@ -38,6 +38,7 @@ mod connections;
 mod contract;
 mod flows;
 mod idempotency;
+mod imap;
 mod mail;
 mod migrations;
 mod multi;

@@ -682,6 +682,7 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
             &["kundeservice@kundeservice.example".to_owned()],
             None,
             raw.into_bytes(),
+            None,
         )
         .await
         .unwrap();
