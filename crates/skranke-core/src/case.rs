@@ -100,6 +100,11 @@ pub enum ValidationCode {
     InPast,
     /// A handler must be an active agent.
     NotActiveAgent,
+    /// Only an active customer (not staff) other than the requester can
+    /// be copied.
+    NotCopyable,
+    /// No more than this many.
+    TooMany(usize),
 }
 
 impl fmt::Display for ValidationCode {
@@ -111,6 +116,8 @@ impl fmt::Display for ValidationCode {
             Self::NotAllowed => f.write_str("may not be set by you"),
             Self::InPast => f.write_str("lies before now"),
             Self::NotActiveAgent => f.write_str("is not an active agent"),
+            Self::NotCopyable => f.write_str("is not an active customer other than the requester"),
+            Self::TooMany(n) => write!(f, "would be more than {n}"),
         }
     }
 }

@@ -14,6 +14,9 @@ use jiff::{SignedDuration, Timestamp};
 /// Longest reason for an agreed deadline, in characters.
 pub const REASON_MAX: usize = 500;
 
+/// Most people copied on one case.
+pub const COPIED_MAX: usize = 20;
+
 /// Someone a case refers to: the id, and the name its history shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -33,6 +36,15 @@ pub struct CaseState {
     /// The last entry into `resolved`/`closed` from an open status.
     pub resolved_at: Option<Timestamp>,
     pub agreed_deadline: Option<Timestamp>,
+    /// People copied on the case: they hear what the requester hears, may
+    /// read it and write on it, but not confirm or reopen it.
+    pub copied: Vec<Person>,
+}
+
+impl CaseState {
+    pub fn is_copied(&self, user_id: i64) -> bool {
+        self.copied.iter().any(|p| p.id == user_id)
+    }
 }
 
 /// Someone proposed as the handler, as the store found them.
@@ -83,6 +95,10 @@ pub enum Change {
     Reopen {
         reason: String,
     },
+    /// Copy someone on the case (staff or the requester do this).
+    Copy(Candidate),
+    /// Stop copying someone (staff, the requester, or they themselves).
+    Uncopy(i64),
 }
 
 /// The configured rules a decision depends on.
@@ -230,6 +246,7 @@ pub fn decide(
     };
     let staff = actor.kind.is_staff();
     let own = actor.user_id == case.requester_id;
+    let copied = case.is_copied(actor.user_id);
     let by = Some(actor.user_id);
     let mut message = None;
     match change {
@@ -240,7 +257,7 @@ pub fn decide(
             update(&mut d, by, u)?;
         }
         Change::Message(m) => {
-            if !staff && !own {
+            if !staff && !own && !copied {
                 return Err(ChangeError::Forbidden);
             }
             if !staff && m.internal {
@@ -336,6 +353,33 @@ pub fn decide(
             d.set_status(by, to, false);
             if let Some(e) = d.events.last_mut() {
                 e.note = Some(reason);
+            }
+        }
+        Change::Copy(c) => {
+            if !staff && !own {
+                return Err(ChangeError::Forbidden);
+            }
+            if !copyable(&c, case.requester_id) {
+                return Err(ChangeError::invalid("copied", ValidationCode::NotCopyable));
+            }
+            if !d.state.is_copied(c.person.id) {
+                if d.state.copied.len() >= COPIED_MAX {
+                    return Err(ChangeError::invalid(
+                        "copied",
+                        ValidationCode::TooMany(COPIED_MAX),
+                    ));
+                }
+                d.push(by, HistoryField::Copied, None, Some(c.person.name.clone()));
+                d.state.copied.push(c.person);
+            }
+        }
+        Change::Uncopy(id) => {
+            if !staff && !own && actor.user_id != id {
+                return Err(ChangeError::Forbidden);
+            }
+            if let Some(i) = d.state.copied.iter().position(|p| p.id == id) {
+                let gone = d.state.copied.remove(i);
+                d.push(by, HistoryField::Copied, Some(gone.name), None);
             }
         }
     }
@@ -460,14 +504,26 @@ pub fn registration_events(
     number: &str,
     priority: Priority,
     handler: Option<&Person>,
+    copied: &[Person],
 ) -> Vec<HistoryEvent> {
-    vec![
+    let mut events = vec![
         HistoryEvent::new(Some(creator), HistoryField::Created).values(None, Some(number.into())),
         HistoryEvent::new(Some(creator), HistoryField::Priority)
             .values(None, Some(priority.key().into())),
         HistoryEvent::new(None, HistoryField::Handler)
             .values(None, handler.map(|h| h.name.clone())),
-    ]
+    ];
+    events.extend(copied.iter().map(|p| {
+        HistoryEvent::new(Some(creator), HistoryField::Copied).values(None, Some(p.name.clone()))
+    }));
+    events
+}
+
+/// Whether this person can be copied on a case of `requester_id`: an
+/// active customer other than the requester (staff read every case
+/// already; pupils and guardians have none).
+pub fn copyable(c: &Candidate, requester_id: i64) -> bool {
+    c.kind.is_customer() && !c.kind.is_staff() && c.active && c.person.id != requester_id
 }
 
 #[cfg(test)]
@@ -502,6 +558,7 @@ mod tests {
                 .is_finished()
                 .then(|| now() - SignedDuration::from_hours(24)),
             agreed_deadline: None,
+            copied: Vec::new(),
         }
     }
 
@@ -531,6 +588,122 @@ mod tests {
             .iter()
             .map(|e| (e.by, e.field, e.new.clone()))
             .collect()
+    }
+
+    fn per(kind: UserKind, active: bool) -> Candidate {
+        Candidate {
+            person: Person {
+                id: 2,
+                name: "Per".into(),
+            },
+            kind,
+            active,
+            team: None,
+        }
+    }
+
+    #[test]
+    fn a_copied_person_writes_as_the_requester_does_but_cannot_close_or_reopen() {
+        let per_acts = Actor {
+            user_id: 2,
+            kind: UserKind::Employee,
+        };
+        let open = case(Status::WaitingCustomer);
+        assert_eq!(
+            decide(&open, per_acts, say("Jeg også"), &rules(), now()),
+            Err(ChangeError::Forbidden),
+            "not copied: not theirs to write on"
+        );
+        let d = decide(
+            &open,
+            kari(),
+            Change::Copy(per(UserKind::Employee, true)),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            fields(&d),
+            [(Some(KARI), HistoryField::Copied, Some("Per".into()))]
+        );
+        let copied = d.state;
+        let again = decide(
+            &copied,
+            anne(),
+            Change::Copy(per(UserKind::Employee, true)),
+            &rules(),
+            now(),
+        )
+        .unwrap();
+        assert!(again.events.is_empty(), "copied once");
+        let d = decide(&copied, per_acts, say("Jeg også"), &rules(), now()).unwrap();
+        assert_eq!(
+            d.message.unwrap().0,
+            MessageKind::RequesterMessage,
+            "never the desk's response"
+        );
+        assert_eq!(
+            d.state.status,
+            Status::InProgress,
+            "an answer from the customer's side"
+        );
+        let mut resolved = copied.clone();
+        resolved.status = Status::Resolved;
+        resolved.resolved_at = Some(now() - SignedDuration::from_hours(1));
+        assert_eq!(
+            decide(&resolved, per_acts, Change::Confirm, &rules(), now()),
+            Err(ChangeError::Forbidden)
+        );
+        assert_eq!(
+            decide(
+                &copied,
+                per_acts,
+                Change::Copy(per(UserKind::Employee, true)),
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::Forbidden),
+            "only the requester and the desk copy people"
+        );
+        let d = decide(&copied, per_acts, Change::Uncopy(2), &rules(), now()).unwrap();
+        assert!(
+            d.state.copied.is_empty(),
+            "one may stop being copied oneself"
+        );
+        assert_eq!(fields(&d), [(Some(2), HistoryField::Copied, None)]);
+    }
+
+    #[test]
+    fn only_active_customers_other_than_the_requester_are_copied() {
+        let open = case(Status::InProgress);
+        let refused = |c| decide(&open, anne(), Change::Copy(c), &rules(), now());
+        let not = Err(ChangeError::invalid("copied", ValidationCode::NotCopyable));
+        assert_eq!(refused(per(UserKind::Pupil, true)), not);
+        assert_eq!(refused(per(UserKind::Agent, true)), not);
+        assert_eq!(refused(per(UserKind::Employee, false)), not);
+        let mut kari_self = per(UserKind::Employee, true);
+        kari_self.person.id = KARI;
+        assert_eq!(refused(kari_self), not);
+        let mut full = open.clone();
+        full.copied = (100..100 + COPIED_MAX as i64)
+            .map(|id| Person {
+                id,
+                name: format!("#{id}"),
+            })
+            .collect();
+        assert_eq!(
+            decide(
+                &full,
+                anne(),
+                Change::Copy(per(UserKind::Employee, true)),
+                &rules(),
+                now()
+            ),
+            Err(ChangeError::invalid(
+                "copied",
+                ValidationCode::TooMany(COPIED_MAX)
+            ))
+        );
     }
 
     #[test]
@@ -941,7 +1114,7 @@ mod tests {
             id: ANNE,
             name: "Anne".into(),
         };
-        let events = registration_events(KARI, "2026-000001", Priority::Low, Some(&anne));
+        let events = registration_events(KARI, "2026-000001", Priority::Low, Some(&anne), &[]);
         assert_eq!(
             events.iter().map(|e| (e.by, e.field)).collect::<Vec<_>>(),
             [
@@ -971,24 +1144,36 @@ mod tests {
                 any::<bool>(),
                 0i64..(24 * 30),
                 any::<bool>(),
+                any::<bool>(),
             )
-                .prop_map(|(status, priority, confirmed, hours_ago, handled)| {
-                    CaseState {
-                        requester_id: KARI,
-                        status,
-                        priority,
-                        priority_confirmed: confirmed,
-                        handler: handled.then(|| Person {
-                            id: ANNE,
-                            name: "Anne".into(),
-                        }),
-                        team: handled.then_some(3),
-                        resolved_at: status
-                            .is_finished()
-                            .then(|| now() - SignedDuration::from_hours(hours_ago)),
-                        agreed_deadline: None,
-                    }
-                })
+                .prop_map(
+                    |(status, priority, confirmed, hours_ago, handled, copied)| {
+                        CaseState {
+                            requester_id: KARI,
+                            status,
+                            priority,
+                            priority_confirmed: confirmed,
+                            handler: handled.then(|| Person {
+                                id: ANNE,
+                                name: "Anne".into(),
+                            }),
+                            team: handled.then_some(3),
+                            resolved_at: status
+                                .is_finished()
+                                .then(|| now() - SignedDuration::from_hours(hours_ago)),
+                            agreed_deadline: None,
+                            // User 2, an employee, copied or not.
+                            copied: if copied {
+                                vec![Person {
+                                    id: 2,
+                                    name: "Per".into(),
+                                }]
+                            } else {
+                                Vec::new()
+                            },
+                        }
+                    },
+                )
         }
 
         fn actor() -> impl Strategy<Value = Actor> {
@@ -1045,6 +1230,25 @@ mod tests {
                     ),
                 Just(Change::Confirm),
                 "[ a-z]{0,4}".prop_map(|reason| Change::Reopen { reason }),
+                (
+                    2i64..5,
+                    prop::sample::select(vec![
+                        UserKind::Employee,
+                        UserKind::Agent,
+                        UserKind::Pupil
+                    ]),
+                    any::<bool>()
+                )
+                    .prop_map(|(id, kind, active)| Change::Copy(Candidate {
+                        person: Person {
+                            id,
+                            name: format!("#{id}")
+                        },
+                        kind,
+                        active,
+                        team: None,
+                    })),
+                (1i64..5).prop_map(Change::Uncopy),
             ]
         }
 
@@ -1073,10 +1277,22 @@ mod tests {
                         | HistoryField::AgreedDeadline | HistoryField::PublicReply | HistoryField::InternalNote => {
                             prop_assert!(who.kind.is_staff())
                         }
-                        HistoryField::RequesterMessage => prop_assert!(!who.kind.is_staff() && who.user_id == KARI),
-                        HistoryField::Status => prop_assert!(who.kind.is_staff() || who.user_id == KARI),
+                        HistoryField::RequesterMessage => prop_assert!(
+                            !who.kind.is_staff() && (who.user_id == KARI || case.is_copied(who.user_id))
+                        ),
+                        HistoryField::Copied => prop_assert!(
+                            who.kind.is_staff() || who.user_id == KARI || case.is_copied(who.user_id)
+                        ),
+                        HistoryField::Status => prop_assert!(
+                            who.kind.is_staff() || who.user_id == KARI || case.is_copied(who.user_id)
+                        ),
                         HistoryField::Created => prop_assert!(false, "no change creates a case"),
                     }
+                }
+                // Only active customers are copied, never the requester, never twice.
+                for p in &d.state.copied {
+                    prop_assert_ne!(p.id, KARI);
+                    prop_assert_eq!(d.state.copied.iter().filter(|q| q.id == p.id).count(), 1);
                 }
                 // Nobody is notified of what they did themselves.
                 for n in crate::notice::of_change(&case, &d, who) {

@@ -24,10 +24,13 @@ pub enum HistoryField {
     RequesterMessage,
     /// Old and new values are epoch milliseconds; the note is the reason.
     AgreedDeadline,
+    /// Someone copied on the case (the new value, their name) or no
+    /// longer (the old value).
+    Copied,
 }
 
 impl HistoryField {
-    pub const ALL: [HistoryField; 9] = [
+    pub const ALL: [HistoryField; 10] = [
         Self::Created,
         Self::Status,
         Self::Priority,
@@ -37,6 +40,7 @@ impl HistoryField {
         Self::InternalNote,
         Self::RequesterMessage,
         Self::AgreedDeadline,
+        Self::Copied,
     ];
 
     /// The fields the SLA engine replays.
@@ -60,6 +64,7 @@ impl HistoryField {
             Self::InternalNote => "internal_note",
             Self::RequesterMessage => "requester_message",
             Self::AgreedDeadline => "agreed_deadline",
+            Self::Copied => "copied",
         }
     }
 }
@@ -148,7 +153,10 @@ pub fn case_history(
                 let ms: i64 = new.parse().map_err(|_| parse("agreed deadline"))?;
                 EventKind::AgreedDeadline(ms.div_euclid(1000))
             }
-            HistoryField::Created | HistoryField::PriorityConfirmed | HistoryField::Handler => {
+            HistoryField::Created
+            | HistoryField::PriorityConfirmed
+            | HistoryField::Handler
+            | HistoryField::Copied => {
                 continue;
             }
         };

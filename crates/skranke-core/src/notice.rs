@@ -1,6 +1,6 @@
 //! Who is told what when a case changes: the handler, of what others did
-//! to their case; the requester, of what the desk did (the receipt, a
-//! reply, a wait for their answer, the resolution). Each notice is shown
+//! to their case; the requester and the people copied, of what the desk
+//! did (the receipt, a reply, a wait for an answer, the resolution). Each notice is shown
 //! in the app and sent by e-mail unless its reader turned that kind off.
 //! (Escalations have their own ladder in `sla`; these are the everyday ones.)
 
@@ -119,20 +119,26 @@ pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> 
         .message
         .as_ref()
         .is_some_and(|(k, _)| *k == MessageKind::PublicReply);
-    if before.requester_id != actor.user_id {
-        let entered = |s: Status| before.status != s && d.state.status == s;
-        let kind = if entered(Status::Resolved) {
-            Some(NoticeKind::Resolved)
-        } else if entered(Status::WaitingCustomer) {
-            Some(NoticeKind::WaitingForYou)
-        } else {
-            public.then_some(NoticeKind::Replied)
-        };
-        out.extend(kind.map(|kind| Notice {
-            user_id: before.requester_id,
-            kind,
-            with_message: public,
-        }));
+    let entered = |s: Status| before.status != s && d.state.status == s;
+    let kind = if entered(Status::Resolved) {
+        Some(NoticeKind::Resolved)
+    } else if entered(Status::WaitingCustomer) {
+        Some(NoticeKind::WaitingForYou)
+    } else {
+        public.then_some(NoticeKind::Replied)
+    };
+    if let Some(kind) = kind {
+        let customers =
+            std::iter::once(before.requester_id).chain(d.state.copied.iter().map(|p| p.id));
+        out.extend(
+            customers
+                .filter(|id| *id != actor.user_id)
+                .map(|user_id| Notice {
+                    user_id,
+                    kind,
+                    with_message: public,
+                }),
+        );
     }
     let Some(handler) = &d.state.handler else {
         return out;
@@ -160,16 +166,23 @@ pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> 
     out
 }
 
-/// A new case gives its requester a receipt (also when an agent took it
-/// on the phone: the number is what they refer to), and tells its handler
-/// unless they registered it themselves.
-pub fn of_registration(requester: i64, creator: i64, handler: Option<&Person>) -> Vec<Notice> {
-    let receipt = Notice {
-        user_id: requester,
+/// A new case gives its requester and the people copied a receipt (also
+/// when an agent took it on the phone: the number is what they refer to),
+/// and tells its handler unless they registered it themselves.
+pub fn of_registration(
+    requester: i64,
+    copied: &[i64],
+    creator: i64,
+    handler: Option<&Person>,
+) -> Vec<Notice> {
+    let receipt = |user_id| Notice {
+        user_id,
         kind: NoticeKind::Received,
         with_message: false,
     };
-    std::iter::once(receipt)
+    std::iter::once(requester)
+        .chain(copied.iter().copied())
+        .map(receipt)
         .chain(handler.filter(|h| h.id != creator).map(|h| Notice {
             user_id: h.id,
             kind: NoticeKind::Assigned,
@@ -218,6 +231,7 @@ mod tests {
                 .is_finished()
                 .then(|| now() - SignedDuration::from_hours(1)),
             agreed_deadline: None,
+            copied: Vec::new(),
         }
     }
 
@@ -238,6 +252,34 @@ mod tests {
             body: body.into(),
             ..NewMessage::default()
         })
+    }
+
+    #[test]
+    fn the_people_copied_hear_what_the_requester_hears_and_the_handler_hears_them() {
+        let mut open = case(Status::InProgress);
+        open.copied = vec![person(OLA + 1)];
+        let anne = actor(ANNE, UserKind::Agent);
+        assert_eq!(
+            notices(&open, anne, say("Svar")),
+            [(KARI, NoticeKind::Replied), (OLA + 1, NoticeKind::Replied)]
+        );
+        let per = actor(OLA + 1, UserKind::Employee);
+        assert_eq!(
+            notices(&open, per, say("Fra kollega")),
+            [(ANNE, NoticeKind::RequesterReplied)],
+            "the handler hears of the customer's side; nobody of their own words"
+        );
+        assert_eq!(
+            of_registration(KARI, &[OLA + 1], KARI, None)
+                .into_iter()
+                .map(|n| (n.user_id, n.kind))
+                .collect::<Vec<_>>(),
+            [
+                (KARI, NoticeKind::Received),
+                (OLA + 1, NoticeKind::Received)
+            ],
+            "everyone copied gets the receipt"
+        );
     }
 
     #[test]
@@ -295,7 +337,7 @@ mod tests {
             "taking a case oneself"
         );
         let registered = |creator, handler: Option<Person>| -> Vec<(i64, NoticeKind)> {
-            of_registration(KARI, creator, handler.as_ref())
+            of_registration(KARI, &[], creator, handler.as_ref())
                 .into_iter()
                 .map(|n| (n.user_id, n.kind))
                 .collect()

@@ -54,10 +54,10 @@ pub struct Actor {
 
 impl Actor {
     /// The one rule for reading a case: staff read all, a requester only
-    /// their own. Callers answer "not found" when this is false so that a
-    /// case's existence is not revealed.
-    pub fn may_read_case(&self, requester_id: i64) -> bool {
-        self.kind.is_staff() || self.user_id == requester_id
+    /// their own and those they are copied on. Callers answer "not found"
+    /// when this is false so that a case's existence is not revealed.
+    pub fn may_read_case(&self, requester_id: i64, copied: &[i64]) -> bool {
+        self.kind.is_staff() || self.user_id == requester_id || copied.contains(&self.user_id)
     }
 
     pub fn may_create_case(&self) -> bool {
@@ -75,13 +75,14 @@ mod tests {
             user_id: 1,
             kind: UserKind::Employee,
         };
-        assert!(a.may_read_case(1));
-        assert!(!a.may_read_case(2));
+        assert!(a.may_read_case(1, &[]));
+        assert!(!a.may_read_case(2, &[]));
+        assert!(a.may_read_case(2, &[3, 1]), "copied on it");
         let agent = Actor {
             user_id: 9,
             kind: UserKind::Agent,
         };
-        assert!(agent.may_read_case(1));
+        assert!(agent.may_read_case(1, &[]));
     }
 
     #[test]

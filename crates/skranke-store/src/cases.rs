@@ -42,6 +42,8 @@ pub struct CreateCase {
     /// The inbound mail it is made from: marked processed with the case,
     /// in the same transaction.
     pub from_mail: Option<i64>,
+    /// People copied from the start (each `change::copyable`).
+    pub copied: Vec<Person>,
 }
 
 /// A registered case, and whether it was registered by an earlier request
@@ -117,6 +119,14 @@ pub enum BasedOn {
     Version(i64),
     /// An edit whose client did not say which version it saw: refused.
     Unknown,
+}
+
+/// Someone copied on a case.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Copied {
+    pub id: i64,
+    pub full_name: String,
+    pub email: String,
 }
 
 /// A change as persisted: the case after it, and the message it stored.
@@ -310,8 +320,12 @@ impl Store {
             &number,
             input.suggested_priority,
             handler_person,
+            &c.copied,
         );
         append_history(&mut tx, id, c.now, 0, &events, None).await?;
+        for p in &c.copied {
+            copy(&mut tx, id, p.id, c.now).await?;
+        }
         for a in &c.attachments {
             tx.exec(q("INSERT INTO attachments (case_id, message_id, uploader_id, filename, content_type, size, \
                  storage_key, sha256, internal, created_at) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, FALSE, $8)",)
@@ -320,7 +334,9 @@ impl Store {
             .await?;
         }
         link_mail(&mut tx, c.from_mail, id, c.now).await?;
-        let notices = notice::of_registration(c.requester_id, c.created_by, handler_person);
+        let copied: Vec<i64> = c.copied.iter().map(|p| p.id).collect();
+        let notices =
+            notice::of_registration(c.requester_id, &copied, c.created_by, handler_person);
         // No `case_views` row yet: for the requester everything the desk
         // writes is new, which is what a missing row means.
         let domain = self.sla.mail_domain.as_deref();
@@ -392,6 +408,7 @@ impl Store {
         }
         tx.lock_case(c.case_id).await?;
         let old = fetch_case(&mut tx, c.case_id).await?;
+        let before = old.state(copied_on(&mut tx, c.case_id).await?);
         // A change is never dated before the case's last one (clocks of
         // several instances may differ a little): history stays in order.
         let now = c.now.max(from_ms(old.updated_at));
@@ -399,9 +416,9 @@ impl Store {
             state,
             events,
             message,
-        } = decide(&old.state(), c.actor, c.change, rules, now).map_err(StoreError::Rejected)?;
+        } = decide(&before, c.actor, c.change, rules, now).map_err(StoreError::Rejected)?;
         let notices = notice::of_change(
-            &old.state(),
+            &before,
             &Decision {
                 state: state.clone(),
                 events: Vec::new(),
@@ -458,6 +475,21 @@ impl Store {
         )
         .await?;
         link_mail(&mut tx, c.from_mail, c.case_id, now).await?;
+        for p in &state.copied {
+            if !before.is_copied(p.id) {
+                copy(&mut tx, c.case_id, p.id, now).await?;
+            }
+        }
+        for p in &before.copied {
+            if !state.is_copied(p.id) {
+                tx.exec(
+                    q("DELETE FROM case_copies WHERE case_id = $1 AND user_id = $2")
+                        .bind(c.case_id)
+                        .bind(p.id),
+                )
+                .await?;
+            }
+        }
         add_notices(
             &mut tx,
             self.sla.mail_domain.as_deref(),
@@ -521,6 +553,19 @@ impl Store {
     }
 
     /// An attachment and the requester of its case (for the read check).
+    /// The people copied on a case, in the order they were.
+    pub async fn copied(&self, case_id: i64) -> Result<Vec<Copied>, StoreError> {
+        Ok(self
+            .reader()
+            .all(
+                q(format!(
+                    "{COPIED_SELECT} WHERE k.case_id = $1 ORDER BY k.added_at, k.user_id"
+                ))
+                .bind(case_id),
+            )
+            .await?)
+    }
+
     pub async fn attachment(&self, id: i64) -> Result<(Attachment, i64), StoreError> {
         let a: Attachment = self.reader().opt(q("SELECT a.id, a.case_id, a.message_id, u.full_name AS uploader_name, a.filename, a.content_type, \
              a.size, a.storage_key, a.internal, a.created_at FROM attachments a JOIN users u ON u.id = a.uploader_id \
@@ -635,6 +680,39 @@ async fn mark_seen(
     Ok(())
 }
 
+/// The people copied on a case, in the order they were.
+async fn copied_on(tx: &mut Tx, case_id: i64) -> Result<Vec<Person>, StoreError> {
+    let rows: Vec<Copied> = tx
+        .all(
+            q(format!(
+                "{COPIED_SELECT} WHERE k.case_id = $1 ORDER BY k.added_at, k.user_id"
+            ))
+            .bind(case_id),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Person {
+            id: r.id,
+            name: r.full_name,
+        })
+        .collect())
+}
+
+const COPIED_SELECT: &str =
+    "SELECT u.id, u.full_name, u.email FROM case_copies k JOIN users u ON u.id = k.user_id";
+
+async fn copy(tx: &mut Tx, case_id: i64, user_id: i64, now: Timestamp) -> Result<(), StoreError> {
+    tx.exec(
+        q("INSERT INTO case_copies (case_id, user_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(case_id)
+            .bind(user_id)
+            .bind(ms(now)),
+    )
+    .await?;
+    Ok(())
+}
+
 async fn fetch_case(tx: &mut Tx, id: i64) -> Result<Case, StoreError> {
     tx.opt(q(format!("{CASE_SELECT} WHERE c.id = $1")).bind(id))
         .await?
@@ -643,7 +721,11 @@ async fn fetch_case(tx: &mut Tx, id: i64) -> Result<Case, StoreError> {
 
 fn push_filter(q: &mut crate::query::Q, f: &CaseFilter) {
     if let Some(r) = f.requester_id {
-        q.push(" AND c.requester_id = ").push_bind(r);
+        // Their own cases and those they are copied on.
+        q.push(" AND (c.requester_id = ").push_bind(r);
+        q.push(" OR c.id IN (SELECT k.case_id FROM case_copies k WHERE k.user_id = ")
+            .push_bind(r);
+        q.push("))");
     }
     match f.queue {
         Some(Queue::Mine(id)) => {

@@ -244,6 +244,14 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         &[("user_id", I64), ("case_id", I64), ("seen_at", I64)],
     ),
     (
+        "case_copies",
+        &[("case_id", I64), ("user_id", I64), ("added_at", I64)],
+    ),
+    (
+        "mailbox_leases",
+        &[("mailbox", Str), ("holder", Str), ("lease_until", I64)],
+    ),
+    (
         "inbound_mail",
         &[
             ("id", I64),

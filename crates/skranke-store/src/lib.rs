@@ -20,7 +20,7 @@ mod users;
 
 pub use auth::{AuditRow, NewSession, NewToken, ThrottleKeys, TokenInfo, TokenUser};
 pub use cases::{
-    BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, CreateCase, NewAttachment, Queue,
+    BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, Copied, CreateCase, NewAttachment, Queue,
     Registered,
 };
 pub use db::Store;

@@ -110,8 +110,8 @@ pub struct Case {
 }
 
 impl Case {
-    /// The case as the rules of change see it.
-    pub fn state(&self) -> CaseState {
+    /// The case as the rules of change see it, with the people copied.
+    pub fn state(&self, copied: Vec<Person>) -> CaseState {
         CaseState {
             requester_id: self.requester_id,
             status: self.status,
@@ -124,6 +124,7 @@ impl Case {
             team: self.team_id,
             resolved_at: self.resolved_at.map(crate::from_ms),
             agreed_deadline: self.agreed_deadline.map(crate::from_ms),
+            copied,
         }
     }
 }

@@ -11,11 +11,22 @@ use skranke_store::{Attachment, Case};
 pub async fn readable_case(state: &AppState, actor: Actor, number: &str) -> Result<Case, WebError> {
     let number: CaseNumber = number.parse().map_err(|_| WebError::NotFound)?;
     let case = state.store.case_by_number(&number.to_string()).await?;
-    if actor.may_read_case(case.requester_id) {
+    if actor.may_read_case(case.requester_id, &copied(state, case.id).await?) {
         Ok(case)
     } else {
         Err(WebError::NotFound)
     }
+}
+
+/// The ids of the people copied on a case.
+async fn copied(state: &AppState, case_id: i64) -> Result<Vec<i64>, WebError> {
+    Ok(state
+        .store
+        .copied(case_id)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
 }
 
 /// An attachment the actor may read: of a case they may read, and not of
@@ -26,7 +37,8 @@ pub async fn readable_attachment(
     id: i64,
 ) -> Result<Attachment, WebError> {
     let (a, requester) = state.store.attachment(id).await?;
-    if actor.may_read_case(requester) && (!a.internal || actor.kind.is_staff()) {
+    let copied = copied(state, a.case_id).await?;
+    if actor.may_read_case(requester, &copied) && (!a.internal || actor.kind.is_staff()) {
         Ok(a)
     } else {
         Err(WebError::NotFound)
@@ -42,9 +54,11 @@ pub async fn readable_mail(
 ) -> Result<skranke_store::CaseMail, WebError> {
     let m = state.store.case_mail(id).await?;
     // A held message has no case: it is the admins' to review.
-    let readable = match m.requester_id {
-        Some(requester) => actor.may_read_case(requester),
-        None => actor.kind == skranke_core::UserKind::Admin,
+    let readable = match (m.requester_id, m.case_id) {
+        (Some(requester), Some(case)) => {
+            actor.may_read_case(requester, &copied(state, case).await?)
+        }
+        _ => actor.kind == skranke_core::UserKind::Admin,
     };
     if readable {
         Ok(m)

@@ -39,14 +39,16 @@ impl Source {
 /// Registers a case for `requester`, entered by `creator` (the requester
 /// themself, or an agent on the phone), with the report's files (stored
 /// already; removed again if the case is not registered, or was by an
-/// earlier request). `input` comes from `validate`. Pupils and guardians
-/// are refused before anything is written.
+/// earlier request) and the people `copied` (each `change::copyable`).
+/// `input` comes from `validate`. Pupils and guardians are refused before
+/// anything is written.
 pub async fn register(
     state: &AppState,
     creator: &User,
     requester: &User,
     mut input: NewCaseInput,
     attachments: Vec<NewAttachment>,
+    copied: Vec<Person>,
     source: Source,
 ) -> Result<Registered, WebError> {
     if let Err(e) = refuse_non_customer(requester) {
@@ -70,6 +72,7 @@ pub async fn register(
         idempotency: source.idempotency,
         attachments,
         from_mail: source.mail,
+        copied,
     };
     let result = state.store.create_case(create).await;
     if result.as_ref().map_or(true, |r| r.replayed) {
@@ -153,6 +156,53 @@ pub async fn apply(
         state.mail_wake.notify_one();
     }
     Ok(result?)
+}
+
+/// Copies the customer with this e-mail address on the case (registered
+/// first if new and their domain is an organisation's).
+pub async fn copy_by_address(
+    state: &AppState,
+    actor: Actor,
+    case: &Case,
+    email: &str,
+) -> Result<Changed, WebError> {
+    // Whether the actor may copy anyone at all, before anyone is registered.
+    let probe = Candidate {
+        person: Person {
+            id: 0,
+            name: String::new(),
+        },
+        kind: skranke_core::UserKind::Employee,
+        active: true,
+        team: None,
+    };
+    let rules = Rules::from_config(&state.config);
+    let now = Timestamp::now();
+    if !skranke_core::change::allowed(
+        &case.state(Vec::new()),
+        actor,
+        Change::Copy(probe),
+        &rules,
+        now,
+    ) {
+        return Err(WebError::Forbidden);
+    }
+    let address = skranke_core::mail::address(email)
+        .ok_or_else(|| WebError::invalid("email", "error-email"))?;
+    let user = crate::inbound::customer_by_address(state, &address)
+        .await?
+        .ok_or_else(|| WebError::invalid("email", "error-no-customer"))?;
+    let change = Change::Copy(candidate_of(user));
+    apply(
+        state,
+        actor,
+        case,
+        change,
+        BasedOn::Latest,
+        &[],
+        Source::default(),
+    )
+    .await
 }
 
 /// Longest idempotency key, in characters.

@@ -334,9 +334,22 @@ async fn process_one(
         None => None,
     };
     let candidates = [by_header, by_subject];
+    let mut copied_on = Vec::new();
+    for c in candidates.iter().flatten() {
+        if state
+            .store
+            .copied(c.id)
+            .await?
+            .iter()
+            .any(|p| p.id == requester.id)
+        {
+            copied_on.push(c.id);
+        }
+    }
     let role = |id: i64| match candidates.iter().flatten().find(|c| c.id == id) {
         Some(c) if c.requester_id == requester.id => mail::Participant::Requester,
         Some(_) if requester.kind.is_staff() => mail::Participant::Agent,
+        Some(c) if copied_on.contains(&c.id) => mail::Participant::Copied,
         _ => mail::Participant::Stranger,
     };
     let ids = candidates.each_ref().map(|c| c.as_ref().map(|c| c.id));
@@ -416,12 +429,14 @@ async fn process_one(
     }
     .validate()
     .map_err(|errors| crate::casework::validation_error(&errors))?;
+    let copied = copied_people(state, &m, &requester).await?;
     let registered = crate::casework::register(
         state,
         &requester,
         &requester,
         input,
         attachments,
+        copied,
         Source {
             idempotency: Some(key),
             mail: Some(p.id),
@@ -481,6 +496,60 @@ fn short(identity: &str) -> String {
 }
 
 /// A person who wrote from a known organisation's domain for the first time.
+/// The people a new case's mail was also addressed to (To and Cc, but
+/// not the desk): copied on the case if they are, or can be registered
+/// as, customers of an organisation; pupils, guardians, `[mail]
+/// not_customers` and strangers are not.
+async fn copied_people(
+    state: &AppState,
+    m: &skranke_mail::Inbound,
+    requester: &skranke_store::User,
+) -> Result<Vec<skranke_core::change::Person>, WebError> {
+    use skranke_core::mail;
+    let desk = state.config.mail_recipients();
+    let mut out: Vec<skranke_core::change::Person> = Vec::new();
+    for address in m.to.iter().chain(&m.cc) {
+        let Some(address) = mail::address(address) else {
+            continue;
+        };
+        if out.len() >= skranke_core::change::COPIED_MAX
+            || desk.contains(&address)
+            || mail::is_listed(&state.config.mail.not_customers, &address)
+        {
+            continue;
+        }
+        let Some(user) = customer_by_address(state, &address).await? else {
+            continue;
+        };
+        let c = crate::casework::candidate_of(user);
+        if skranke_core::change::copyable(&c, requester.id)
+            && !out.iter().any(|p| p.id == c.person.id)
+        {
+            out.push(c.person);
+        }
+    }
+    Ok(out)
+}
+
+/// The person with this address, or a new customer of the organisation
+/// its domain belongs to; `None` for a stranger.
+pub(crate) async fn customer_by_address(
+    state: &AppState,
+    address: &str,
+) -> Result<Option<skranke_store::User>, WebError> {
+    if let Some(u) = state.store.user_by_email(address).await? {
+        return Ok(Some(u));
+    }
+    match state
+        .store
+        .org_by_domain(skranke_core::mail::domain(address))
+        .await?
+    {
+        Some(org) => Ok(Some(new_requester(state, address, None, Some(org)).await?)),
+        None => Ok(None),
+    }
+}
+
 async fn new_requester(
     state: &AppState,
     address: &str,

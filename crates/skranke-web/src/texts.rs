@@ -72,6 +72,7 @@ pub fn all_label_keys() -> Vec<String> {
 /// Fields whose name is shown to people, by their API name; any other
 /// (an API parameter) is named as it is spelt.
 const FIELDS: &[&str] = &[
+    "copied",
     "title",
     "description",
     "computer_name",
@@ -140,6 +141,8 @@ pub fn validation_msg(field: &str, code: ValidationCode) -> Msg {
         ValidationCode::NotAllowed => about(field, "error-not-allowed"),
         ValidationCode::InPast => about(field, "error-in-past"),
         ValidationCode::NotActiveAgent => about(field, "error-not-active-agent"),
+        ValidationCode::NotCopyable => about(field, "error-not-copyable"),
+        ValidationCode::TooMany(n) => about(field, "error-too-many").arg("max", n),
     }
 }
 

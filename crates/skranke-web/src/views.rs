@@ -494,6 +494,12 @@ pub struct CasePage {
     pub reply_statuses: Vec<Status>,
     pub may_confirm: bool,
     pub may_reopen: bool,
+    /// The people copied, and whether the reader may copy more.
+    pub copied: Vec<CopiedView>,
+    pub may_copy: bool,
+    /// The copy form as typed.
+    pub copy_email: String,
+    pub copy_errors: FormErrors,
     pub reply: ReplyForm,
     /// The handling forms' problems (status, priority, handler, deadline).
     pub edit_errors: FormErrors,
@@ -589,6 +595,15 @@ pub fn history_text(h: &HistoryEntry) -> String {
         (None, true) => Msg::new("history-after-message").arg("text", text).text(),
         (None, false) => text,
     }
+}
+
+/// Someone copied on a case, as its page shows them.
+pub struct CopiedView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// The reader may stop copying them.
+    pub may_remove: bool,
 }
 
 pub struct QueueRow {

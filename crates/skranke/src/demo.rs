@@ -305,6 +305,7 @@ pub async fn seed(store: &Store) -> Result<()> {
                 now: registered,
                 idempotency: None,
                 from_mail: None,
+                copied: Vec::new(),
                 attachments: Vec::new(),
             })
             .await?

@@ -52,6 +52,7 @@ notice-resolved = Case resolved
 
 ## Fields, by their API names
 
+field-copied = Copied to
 field-title = Title
 field-description = Description
 field-computer_name = Computer name
@@ -97,6 +98,8 @@ error-invalid-chars = { $field } contains characters that are not allowed.
 error-not-allowed = { $field } cannot be set by you.
 error-in-past = { $field } cannot be in the past.
 error-not-active-agent = { $field } must be an active agent.
+error-not-copyable = { $field } must be an active customer other than the requester.
+error-too-many = { $field }: no more than { $max }.
 error-invalid-choice = { $field } is not a valid choice.
 error-must-choose = { $field } must be chosen.
 error-taken = { $field } is already in use.
@@ -109,6 +112,7 @@ error-follows-unknown = Case { $number } is not among your cases.
 error-follows-not-theirs = { $field } is not a case of this requester.
 error-register-for-others = Only agents can register cases for others.
 error-username-chars = A username can only contain the letters a–z, digits, full stops, hyphens and underscores.
+error-no-customer = No customer has this e-mail address, and its domain belongs to no organisation we serve.
 error-email = E-mail is not a valid e-mail address.
 error-domains = E-mail domains must be domains like kommune-a.no.
 error-range = { $field } must be from { $min } to { $max }.
@@ -174,6 +178,8 @@ flash-unassigned = The case is no longer assigned to anyone.
 flash-deadline = The agreed deadline is { $when }.
 flash-unchanged = Nothing was changed.
 flash-confirmed = Thank you! The case is closed.
+flash-copied = { $name } is now copied on the case.
+flash-uncopied = { $name } is no longer copied on the case.
 flash-reopened = The case is open again, and the handler has been told.
 flash-all-read = All notifications are marked as read.
 flash-read = The notification is marked as read.

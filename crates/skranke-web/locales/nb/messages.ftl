@@ -52,6 +52,7 @@ notice-resolved = Saken er løst
 
 ## Fields, by their API names
 
+field-copied = Kopi til
 field-title = Tittel
 field-description = Beskrivelse
 field-computer_name = Datamaskinnavn
@@ -97,6 +98,8 @@ error-invalid-chars = { $field } inneholder tegn som ikke er tillatt.
 error-not-allowed = { $field } kan ikke settes av deg.
 error-in-past = { $field } kan ikke ligge før nå.
 error-not-active-agent = { $field } må være en aktiv saksbehandler.
+error-not-copyable = { $field } må være en aktiv kunde som ikke er innmelder.
+error-too-many = { $field }: ikke flere enn { $max }.
 error-invalid-choice = { $field } er ikke et gyldig valg.
 error-must-choose = { $field } må velges.
 error-taken = { $field } er allerede i bruk.
@@ -110,6 +113,7 @@ error-follows-not-theirs = { $field } er ikke en sak for denne innmelderen.
 error-register-for-others = Bare saksbehandlere kan registrere saker for andre.
 error-username-chars = Brukernavn kan bare inneholde bokstaver a–z, tall, punktum, bindestrek og understrek.
 error-email = E-post er ikke en gyldig e-postadresse.
+error-no-customer = Ingen kunde har denne e-postadressen, og domenet hører ikke til en organisasjon vi betjener.
 error-domains = E-postdomener må være domener som kommune-a.no.
 error-range = { $field } må være fra { $min } til { $max }.
 error-length-range = { $field } må ha fra { $min } til { $max } tegn.
@@ -174,6 +178,8 @@ flash-unassigned = Saken er ikke lenger tildelt noen.
 flash-deadline = Avtalt frist er satt til { $when }.
 flash-unchanged = Ingenting ble endret.
 flash-confirmed = Takk! Saken er lukket.
+flash-copied = { $name } får nå kopi av saken.
+flash-uncopied = { $name } får ikke lenger kopi av saken.
 flash-reopened = Saken er åpnet igjen, og saksbehandleren har fått beskjed.
 flash-all-read = Alle varsler er merket som lest.
 flash-read = Varselet er merket som lest.

@@ -41,6 +41,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(download_attachment))
         .routes(routes!(confirm_case))
         .routes(routes!(reopen_case))
+        .routes(routes!(list_copied, copy_person))
+        .routes(routes!(uncopy_person))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -421,6 +423,7 @@ async fn create_case(
         &requester,
         input,
         attachments,
+        Vec::new(),
         Source::keyed(idem),
     )
     .await?;
@@ -1051,6 +1054,106 @@ async fn reopen_case(
 ) -> Result<Response, ApiError> {
     let change = Change::Reopen { reason: r.reason.0 };
     transition(&state, &user, &number, change).await
+}
+
+/// Someone copied on a case: they get the mail the requester gets, may
+/// read the case and write on it.
+#[derive(Serialize, ToSchema)]
+pub struct CopiedDto {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+fn copied_dtos(list: Vec<skranke_store::Copied>) -> Json<Vec<CopiedDto>> {
+    Json(
+        list.into_iter()
+            .map(|c| CopiedDto {
+                id: c.id,
+                name: c.full_name,
+                email: c.email,
+            })
+            .collect(),
+    )
+}
+
+/// The people copied on the case.
+#[utoipa::path(get, path = "/api/v1/cases/{number}/copied",
+    params(("number" = String, Path, description = "Case number")),
+    responses(
+        (status = 200, description = "In the order they were copied.", body = Vec<CopiedDto>),
+        (status = 404, description = "No such case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn list_copied(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Json<Vec<CopiedDto>>, ApiError> {
+    let case = readable_case(&state, user.actor(), &number).await?;
+    Ok(copied_dtos(state.store.copied(case.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CopyRequest {
+    /// The person's e-mail address: a customer, or someone at an
+    /// organisation's mail domain (registered as a customer then).
+    pub email: Line<254>,
+}
+
+/// Copy someone on the case (agents and the requester). Copying someone
+/// already copied changes nothing.
+#[utoipa::path(post, path = "/api/v1/cases/{number}/copied",
+    params(("number" = String, Path, description = "Case number")),
+    request_body = CopyRequest,
+    responses(
+        (status = 200, description = "Everyone copied now.", body = Vec<CopiedDto>),
+        (status = 403, description = "Only agents and the requester copy people.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an e-mail address, no customer there, not someone who can be copied (a pupil, an agent, the requester, inactive), or 20 copied already.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn copy_person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(number): ApiPath<String>,
+    ApiJson(r): ApiJson<CopyRequest>,
+) -> Result<Json<Vec<CopiedDto>>, ApiError> {
+    let case = readable_case(&state, user.actor(), &number).await?;
+    casework::copy_by_address(&state, user.actor(), &case, &r.email.0).await?;
+    Ok(copied_dtos(state.store.copied(case.id).await?))
+}
+
+/// Stop copying someone (agents, the requester, or the person themself).
+#[utoipa::path(delete, path = "/api/v1/cases/{number}/copied/{user_id}",
+    params(
+        ("number" = String, Path, description = "Case number"),
+        ("user_id" = i64, Path, description = "The person copied"),
+    ),
+    responses(
+        (status = 200, description = "Everyone still copied.", body = Vec<CopiedDto>),
+        (status = 403, description = "Only agents, the requester and the person themself.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not yours.", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+async fn uncopy_person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath((number, user_id)): ApiPath<(String, i64)>,
+) -> Result<Json<Vec<CopiedDto>>, ApiError> {
+    let case = readable_case(&state, user.actor(), &number).await?;
+    casework::apply(
+        &state,
+        user.actor(),
+        &case,
+        Change::Uncopy(user_id),
+        BasedOn::Latest,
+        &[],
+        Source::default(),
+    )
+    .await?;
+    Ok(copied_dtos(state.store.copied(case.id).await?))
 }
 
 async fn transition(

@@ -40,6 +40,8 @@ pub struct Again {
     pub deadline_reason: String,
     /// What the handling forms had chosen (status, priority, handler keys).
     pub chosen: Chosen,
+    pub copy_email: String,
+    pub copy_errors: FormErrors,
 }
 
 /// An edit's choices as sent, shown again when it is refused.
@@ -66,11 +68,12 @@ pub async fn case_page(
     again: Again,
 ) -> Result<CasePage, WebError> {
     let staff = user.is_staff();
-    let (messages, attachments, seen_at, mails) = tokio::try_join!(
+    let (messages, attachments, seen_at, mails, copied) = tokio::try_join!(
         state.store.messages(case.id, staff),
         state.store.attachments(case.id, staff),
         state.store.seen_at(user.user.id, case.id),
-        state.store.mail_of_case(case.id)
+        state.store.mail_of_case(case.id),
+        state.store.copied(case.id)
     )?;
     let mails = mails
         .iter()
@@ -118,7 +121,34 @@ pub async fn case_page(
         .map(AttachmentView::of)
         .collect();
     let rules = Rules::from_config(&state.config);
-    let may = |change| change::allowed(&case.state(), user.actor(), change, &rules, now);
+    let case_state = case.state(
+        copied
+            .iter()
+            .map(|c| change::Person {
+                id: c.id,
+                name: c.full_name.clone(),
+            })
+            .collect(),
+    );
+    let may = |change| change::allowed(&case_state, user.actor(), change, &rules, now);
+    let copied = copied
+        .into_iter()
+        .map(|c| crate::views::CopiedView {
+            may_remove: may(Change::Uncopy(c.id)),
+            id: c.id,
+            name: c.full_name,
+            email: c.email,
+        })
+        .collect();
+    let may_copy = may(Change::Copy(change::Candidate {
+        person: change::Person {
+            id: 0,
+            name: String::new(),
+        },
+        kind: skranke_core::UserKind::Employee,
+        active: true,
+        team: None,
+    }));
     let reopen = Change::Reopen { reason: "-".into() };
     let reply_statuses = if staff {
         REPLY_STATUSES
@@ -160,6 +190,10 @@ pub async fn case_page(
         nav: Nav::of(user),
         may_confirm: may(Change::Confirm),
         may_reopen: may(reopen),
+        copied,
+        may_copy,
+        copy_email: again.copy_email,
+        copy_errors: again.copy_errors,
         reply_statuses,
         messages,
         case_attachments,
@@ -551,6 +585,87 @@ pub async fn confirm(
     .await?;
     user.confirm(&state, Msg::new("flash-confirmed")).await;
     Ok(Redirect::to(&format!("/cases/{}", case.number)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CopyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// Copies someone on the case by their e-mail address.
+pub async fn copy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PagePath(number): PagePath<String>,
+    Form(f): Form<CopyForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    let case = readable_case(&state, user.actor(), &number).await?;
+    match casework::copy_by_address(&state, user.actor(), &case, &f.email).await {
+        Ok(changed) => {
+            let name = state
+                .store
+                .copied(changed.case.id)
+                .await?
+                .into_iter()
+                .find(|c| c.email.eq_ignore_ascii_case(f.email.trim()))
+                .map_or_else(|| f.email.trim().to_owned(), |c| c.full_name);
+            user.confirm(&state, Msg::new("flash-copied").arg("name", name))
+                .await;
+            Ok(Redirect::to(&format!("/cases/{}#copied-heading", case.number)).into_response())
+        }
+        Err(e @ WebError::Invalid { .. }) => {
+            let again = Again {
+                copy_errors: FormErrors::of("copy-", "email", &e.msg()),
+                copy_email: f.email,
+                ..Again::default()
+            };
+            let page = case_page(&state, &user, case, again).await?;
+            Ok(answer(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Stops copying someone on the case.
+pub async fn uncopy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PagePath((number, user_id)): PagePath<(String, i64)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    let case = readable_case(&state, user.actor(), &number).await?;
+    let name = state
+        .store
+        .copied(case.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == user_id)
+        .map(|c| c.full_name)
+        .ok_or(WebError::NotFound)?;
+    casework::apply(
+        &state,
+        user.actor(),
+        &case,
+        Change::Uncopy(user_id),
+        BasedOn::Latest,
+        &[],
+        Source::default(),
+    )
+    .await?;
+    user.confirm(&state, Msg::new("flash-uncopied").arg("name", name))
+        .await;
+    // One who removed themself may no longer read the case.
+    let back = if readable_case(&state, user.actor(), &number).await.is_ok() {
+        format!("/cases/{}#copied-heading", case.number)
+    } else {
+        "/".to_owned()
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Deserialize)]

@@ -67,6 +67,10 @@ pub const ROUTES: &[Route] = &[
     action("/cases/{number}/deadline", || post(case::set_deadline)),
     action("/cases/{number}/confirm", || post(case::confirm)),
     action("/cases/{number}/reopen", || post(case::reopen)),
+    action("/cases/{number}/copied", || post(case::copy)),
+    action("/cases/{number}/copied/{user_id}/remove", || {
+        post(case::uncopy)
+    }),
     action("/attachments/{id}", || get(case::attachment)),
     action("/mail/{id}", || get(case::original_mail)),
     page("/agent", || get(agent::queue)),

@@ -408,6 +408,7 @@ pub async fn submit(
         requester,
         input,
         attachments,
+        Vec::new(),
         Source::keyed(idem),
     )
     .await?;

@@ -73,16 +73,23 @@ async fn parallel_guesses_are_counted_before_they_are_checked() {
             })
         })
         .collect();
-    let mut checked = 0;
+    let mut checked = Vec::new();
     for t in tasks {
         let (status, retry_after) = t.await.unwrap();
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            assert!(retry_after, "a refusal says when to try again");
-        } else {
-            checked += 1;
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(retry_after, "a refusal says when to try again")
+            }
+            // Too busy to look at it at all (a loaded machine): not checked.
+            StatusCode::SERVICE_UNAVAILABLE => {}
+            other => checked.push(other),
         }
     }
-    assert!(checked <= 5, "{checked} of 40 guesses were checked");
+    assert!(
+        checked.len() <= 5,
+        "{} of 40 guesses were checked: {checked:?}",
+        checked.len()
+    );
     let evaluated =
         audit_events(&app, "login_failed").await + audit_events(&app, "login_succeeded").await;
     assert!(evaluated <= 5, "{evaluated} passwords were checked");

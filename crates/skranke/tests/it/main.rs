@@ -36,6 +36,7 @@ mod changes;
 mod cli;
 mod connections;
 mod contract;
+mod copied;
 mod flows;
 mod idempotency;
 mod imap;

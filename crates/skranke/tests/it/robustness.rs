@@ -35,6 +35,7 @@ async fn critical_case(
             now: at,
             idempotency: None,
             from_mail: None,
+            copied: Vec::new(),
             attachments: Vec::new(),
         })
         .await

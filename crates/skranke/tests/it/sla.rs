@@ -42,6 +42,7 @@ pub(crate) async fn register(
             now: at,
             idempotency: None,
             from_mail: None,
+            copied: Vec::new(),
             attachments: Vec::new(),
         })
         .await

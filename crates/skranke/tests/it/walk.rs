@@ -476,6 +476,25 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     w.submit("follow-up report", json!({}), "#follow-up").await;
+    // Copying a colleague on one's case, and taking them off again.
+    let open = case_in(&app, Some("ansatt"), Status::InProgress).await;
+    w.visit(&format!("/cases/{}", open.number)).await;
+    w.refused(
+        "copy a stranger",
+        json!({"copy-email": "ingen@ukjent.example"}),
+        "#copy",
+    )
+    .await;
+    w.submit(
+        "copy a colleague",
+        json!({"copy-email": "ansatt2@kommune-b.example"}),
+        "#copy",
+    )
+    .await;
+    assert!(w.text("#flash").await.contains("får nå kopi"), "says so");
+    w.submit("stop copying", json!({}), "button[id^='uncopy-']")
+        .await;
+    assert!(w.text("#flash").await.contains("får ikke lenger kopi"));
     // What the desk did, as in the e-mails.
     w.visit("/notifications").await;
     w.visit("/account").await;
