@@ -26,10 +26,12 @@ pub enum NoticeKind {
     WaitingForYou,
     /// My case is resolved: confirm it, or answer to reopen it.
     Resolved,
+    /// I am copied on someone's case from now on.
+    Copied,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
         Self::Assigned,
         Self::RequesterReplied,
         Self::Reopened,
@@ -38,14 +40,17 @@ impl NoticeKind {
         Self::Replied,
         Self::WaitingForYou,
         Self::Resolved,
+        Self::Copied,
     ];
 
-    /// What the requester of a case is told (the rest are for the desk).
-    pub const REQUESTER: [NoticeKind; 4] = [
+    /// What the requester of a case, and the people copied, are told (the
+    /// rest are for the desk).
+    pub const REQUESTER: [NoticeKind; 5] = [
         Self::Received,
         Self::Replied,
         Self::WaitingForYou,
         Self::Resolved,
+        Self::Copied,
     ];
 
     pub fn is_requesters(self) -> bool {
@@ -69,6 +74,7 @@ impl NoticeKind {
             Self::Replied => "replied",
             Self::WaitingForYou => "waiting_for_you",
             Self::Resolved => "resolved",
+            Self::Copied => "copied",
         }
     }
 }
@@ -127,6 +133,18 @@ pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> 
     } else {
         public.then_some(NoticeKind::Replied)
     };
+    // Someone newly copied hears of it (who copied them is not them).
+    out.extend(
+        d.state
+            .copied
+            .iter()
+            .filter(|p| !before.is_copied(p.id) && p.id != actor.user_id)
+            .map(|p| Notice {
+                user_id: p.id,
+                kind: NoticeKind::Copied,
+                with_message: false,
+            }),
+    );
     if let Some(kind) = kind {
         let customers =
             std::iter::once(before.requester_id).chain(d.state.copied.iter().map(|p| p.id));
@@ -280,6 +298,20 @@ mod tests {
             ],
             "everyone copied gets the receipt"
         );
+        let copy_ola = Change::Copy(Candidate {
+            person: person(OLA + 2),
+            kind: UserKind::Employee,
+            active: true,
+            team: None,
+        });
+        assert_eq!(
+            notices(&open, anne, copy_ola.clone()),
+            [(OLA + 2, NoticeKind::Copied)],
+            "one newly copied hears of it, nobody else"
+        );
+        let mut already = open.clone();
+        already.copied.push(person(OLA + 2));
+        assert_eq!(notices(&already, anne, copy_ola), [], "nor twice");
     }
 
     #[test]

@@ -7,4 +7,4 @@ pub mod imap;
 mod parse;
 pub mod smtp;
 
-pub use parse::{Bounce, Inbound, InboundFile, MailError, parse};
+pub use parse::{Bounce, Inbound, InboundFile, MailError, Named, parse};

@@ -34,6 +34,13 @@ pub struct Bounce {
     pub failed: Vec<Undelivered>,
 }
 
+/// An address of `To` or `Cc`, with the name written beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Named {
+    pub address: String,
+    pub name: Option<String>,
+}
+
 /// A message as we keep it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inbound {
@@ -44,8 +51,8 @@ pub struct Inbound {
     /// The `From` address as `skranke_core::mail::address` keeps it.
     pub from: Option<String>,
     pub from_name: Option<String>,
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
+    pub to: Vec<Named>,
+    pub cc: Vec<Named>,
     /// Decoded, as written.
     pub subject: Option<String>,
     /// The text body; an HTML-only message converted to text.
@@ -135,19 +142,16 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
         in_reply_to: ids(msg.in_reply_to()),
         references: ids(msg.references()),
         from: first.and_then(|a| a.address()).and_then(address),
-        from_name: first
-            .and_then(|a| a.name())
-            .map(skranke_core::case::clean_line)
-            .filter(|n| !n.is_empty()),
+        from_name: first.and_then(display_name),
         to: msg
             .all_to()
             .flat_map(Address::iter)
-            .filter_map(|a| a.address().and_then(address))
+            .filter_map(named)
             .collect(),
         cc: msg
             .all_cc()
             .flat_map(Address::iter)
-            .filter_map(|a| a.address().and_then(address))
+            .filter_map(named)
             .collect(),
         subject: msg.subject().map(str::to_owned),
         text,
@@ -223,6 +227,20 @@ fn unnamed(i: usize, content_type: &str) -> String {
         "vedlegg"
     };
     format!("{stem}-{}.{ext}", i + 1)
+}
+
+/// A name as written beside an address, cleaned; `None` when blank.
+fn display_name(a: &mail_parser::Addr<'_>) -> Option<String> {
+    a.name()
+        .map(skranke_core::case::clean_line)
+        .filter(|n| !n.is_empty())
+}
+
+fn named(a: &mail_parser::Addr<'_>) -> Option<Named> {
+    Some(Named {
+        address: a.address().and_then(address)?,
+        name: display_name(a),
+    })
 }
 
 #[cfg(test)]
@@ -301,7 +319,8 @@ mod tests {
         assert_eq!(m.subject.as_deref(), Some("Skriveren på rom 2 virker ikke"));
         assert_eq!(m.from.as_deref(), Some("kari@kommune-a.example"));
         assert_eq!(m.from_name.as_deref(), Some("Kari Nordmann"));
-        assert_eq!(m.to, vec!["kundeservice@kundeservice.example"]);
+        assert_eq!(m.to.len(), 1);
+        assert_eq!(m.to[0].address, "kundeservice@kundeservice.example");
         assert!(m.text.contains("skriveren på rom 2"), "{}", m.text);
         assert!(m.text.contains("Blå lampe"));
         assert_eq!(m.message_id.as_deref(), Some("abc123@kommune-a.example"));

@@ -189,7 +189,7 @@ pub async fn copy_by_address(
     }
     let address = skranke_core::mail::address(email)
         .ok_or_else(|| WebError::invalid("email", "error-email"))?;
-    let user = crate::inbound::customer_by_address(state, &address)
+    let user = crate::inbound::customer_by_address(state, &address, None)
         .await?
         .ok_or_else(|| WebError::invalid("email", "error-no-customer"))?;
     let change = Change::Copy(candidate_of(user));

@@ -393,6 +393,28 @@ async fn process_one(
                         state.files.delete(&a.storage_key).await;
                     }
                 }
+                // Whoever the requester or an agent copies on their answer
+                // is copied on the case (a repeat changes nothing).
+                if requester.id == case.requester_id || requester.kind.is_staff() {
+                    for c in copied_people(state, &m, case.requester_id).await? {
+                        let copy = skranke_core::change::Change::Copy(c);
+                        let copied = crate::casework::apply(
+                            state,
+                            actor,
+                            &changed.case,
+                            copy,
+                            skranke_store::BasedOn::Latest,
+                            &[],
+                            Source::default(),
+                        )
+                        .await;
+                        if let Err(e @ WebError::Invalid { .. }) = copied {
+                            tracing::info!(case = %case.number, error = %e, "a person on the mail was not copied");
+                        } else {
+                            copied?;
+                        }
+                    }
+                }
                 return Ok(Outcome::Case {
                     id: case.id,
                     number: case.number.clone(),
@@ -429,7 +451,11 @@ async fn process_one(
     }
     .validate()
     .map_err(|errors| crate::casework::validation_error(&errors))?;
-    let copied = copied_people(state, &m, &requester).await?;
+    let copied = copied_people(state, &m, requester.id)
+        .await?
+        .into_iter()
+        .map(|c| c.person)
+        .collect();
     let registered = crate::casework::register(
         state,
         &requester,
@@ -496,36 +522,34 @@ fn short(identity: &str) -> String {
 }
 
 /// A person who wrote from a known organisation's domain for the first time.
-/// The people a new case's mail was also addressed to (To and Cc, but
-/// not the desk): copied on the case if they are, or can be registered
-/// as, customers of an organisation; pupils, guardians, `[mail]
-/// not_customers` and strangers are not.
+/// The people a mail was also addressed to (To and Cc, but not the
+/// desk), to be copied on a case of `requester_id`: customers, or people
+/// at an organisation's domain (registered then); pupils, guardians,
+/// `[mail] not_customers` and strangers are not.
 async fn copied_people(
     state: &AppState,
     m: &skranke_mail::Inbound,
-    requester: &skranke_store::User,
-) -> Result<Vec<skranke_core::change::Person>, WebError> {
+    requester_id: i64,
+) -> Result<Vec<skranke_core::change::Candidate>, WebError> {
     use skranke_core::mail;
     let desk = state.config.mail_recipients();
-    let mut out: Vec<skranke_core::change::Person> = Vec::new();
-    for address in m.to.iter().chain(&m.cc) {
-        let Some(address) = mail::address(address) else {
-            continue;
-        };
+    let mut out: Vec<skranke_core::change::Candidate> = Vec::new();
+    for named in m.to.iter().chain(&m.cc) {
+        let address = &named.address;
         if out.len() >= skranke_core::change::COPIED_MAX
-            || desk.contains(&address)
-            || mail::is_listed(&state.config.mail.not_customers, &address)
+            || desk.contains(address)
+            || mail::is_listed(&state.config.mail.not_customers, address)
         {
             continue;
         }
-        let Some(user) = customer_by_address(state, &address).await? else {
+        let Some(user) = customer_by_address(state, address, named.name.as_deref()).await? else {
             continue;
         };
         let c = crate::casework::candidate_of(user);
-        if skranke_core::change::copyable(&c, requester.id)
-            && !out.iter().any(|p| p.id == c.person.id)
+        if skranke_core::change::copyable(&c, requester_id)
+            && !out.iter().any(|p| p.person.id == c.person.id)
         {
-            out.push(c.person);
+            out.push(c);
         }
     }
     Ok(out)
@@ -536,6 +560,7 @@ async fn copied_people(
 pub(crate) async fn customer_by_address(
     state: &AppState,
     address: &str,
+    name: Option<&str>,
 ) -> Result<Option<skranke_store::User>, WebError> {
     if let Some(u) = state.store.user_by_email(address).await? {
         return Ok(Some(u));
@@ -545,7 +570,7 @@ pub(crate) async fn customer_by_address(
         .org_by_domain(skranke_core::mail::domain(address))
         .await?
     {
-        Some(org) => Ok(Some(new_requester(state, address, None, Some(org)).await?)),
+        Some(org) => Ok(Some(new_requester(state, address, name, Some(org)).await?)),
         None => Ok(None),
     }
 }

@@ -258,37 +258,39 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
 /// A notification in its reader's language (the current request's).
 pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notification) -> String {
     use skranke_core::notice::NoticeKind;
-    let msg = match n.kind {
-        NoticeKind::Assigned => match &n.actor_name {
-            Some(by) => Msg::new("notice-text-assigned-by").arg("actor", by.as_str()),
-            None => Msg::new("notice-text-assigned"),
-        },
-        NoticeKind::RequesterReplied => Msg::new("notice-text-requester_replied")
-            .arg("actor", n.actor_name.clone().unwrap_or_default()),
-        NoticeKind::Reopened => {
-            Msg::new("notice-text-reopened").arg("actor", n.actor_name.clone().unwrap_or_default())
-        }
-        NoticeKind::Received => Msg::new("notice-text-received"),
-        NoticeKind::Replied => Msg::new("notice-text-replied"),
-        NoticeKind::WaitingForYou => Msg::new("notice-text-waiting_for_you"),
-        NoticeKind::Resolved => Msg::new("notice-text-resolved"),
-        NoticeKind::Escalated => {
-            let level = n.level.unwrap_or(0);
-            let level_name = level_name(config, level);
-            let key = if n.late == Some(true) {
-                "notice-text-escalated-late"
-            } else {
-                "notice-text-escalated"
-            };
-            Msg::new(key)
-                .arg(
-                    "clock",
-                    texts::clock_label(n.clock.as_deref().unwrap_or("")),
-                )
-                .arg("level", level)
-                .arg("level_name", level_name)
-        }
-    };
+    let msg =
+        match n.kind {
+            NoticeKind::Assigned => match &n.actor_name {
+                Some(by) => Msg::new("notice-text-assigned-by").arg("actor", by.as_str()),
+                None => Msg::new("notice-text-assigned"),
+            },
+            NoticeKind::RequesterReplied => Msg::new("notice-text-requester_replied")
+                .arg("actor", n.actor_name.clone().unwrap_or_default()),
+            NoticeKind::Reopened => Msg::new("notice-text-reopened")
+                .arg("actor", n.actor_name.clone().unwrap_or_default()),
+            NoticeKind::Received => Msg::new("notice-text-received"),
+            NoticeKind::Replied => Msg::new("notice-text-replied"),
+            NoticeKind::WaitingForYou => Msg::new("notice-text-waiting_for_you"),
+            NoticeKind::Resolved => Msg::new("notice-text-resolved"),
+            NoticeKind::Copied => Msg::new("notice-text-copied")
+                .arg("actor", n.actor_name.clone().unwrap_or_default()),
+            NoticeKind::Escalated => {
+                let level = n.level.unwrap_or(0);
+                let level_name = level_name(config, level);
+                let key = if n.late == Some(true) {
+                    "notice-text-escalated-late"
+                } else {
+                    "notice-text-escalated"
+                };
+                Msg::new(key)
+                    .arg(
+                        "clock",
+                        texts::clock_label(n.clock.as_deref().unwrap_or("")),
+                    )
+                    .arg("level", level)
+                    .arg("level_name", level_name)
+            }
+        };
     msg.arg("number", n.case_number.as_str())
         .arg("title", n.case_title.as_str())
         .text()

@@ -212,6 +212,7 @@ fn compose(config: &skranke_core::Config, item: &Outgoing) -> Letter {
         NoticeKind::Replied => "mail-subject-replied",
         NoticeKind::WaitingForYou => "mail-subject-waiting_for_you",
         NoticeKind::Resolved => "mail-subject-resolved",
+        NoticeKind::Copied => "mail-subject-copied",
         NoticeKind::Assigned => "mail-subject-assigned",
         NoticeKind::RequesterReplied => "mail-subject-requester_replied",
         NoticeKind::Reopened => "mail-subject-reopened",
@@ -265,6 +266,17 @@ fn compose(config: &skranke_core::Config, item: &Outgoing) -> Letter {
                     .arg("number", number.as_str())
                     .text(),
             );
+            paragraphs.push(Msg::new("mail-answer-hint").text());
+        }
+        NoticeKind::Copied => {
+            paragraphs.push(
+                Msg::new("mail-copied-lead")
+                    .arg("actor", actor.as_str())
+                    .arg("number", number.as_str())
+                    .arg("title", title.as_str())
+                    .text(),
+            );
+            paragraphs.push(Msg::new("mail-copied-what").text());
             paragraphs.push(Msg::new("mail-answer-hint").text());
         }
         NoticeKind::Resolved => {

@@ -49,6 +49,7 @@ notice-received = Receipt for a new case
 notice-replied = Reply from the service desk
 notice-waiting_for_you = Waiting for your answer
 notice-resolved = Case resolved
+notice-copied = Copied on a case
 
 ## Fields, by their API names
 
@@ -209,12 +210,14 @@ notice-text-received = We have received your case { $number } "{ $title }".
 notice-text-replied = The service desk replied on case { $number } "{ $title }".
 notice-text-waiting_for_you = The service desk is waiting for your answer on case { $number } "{ $title }".
 notice-text-resolved = Case { $number } "{ $title }" is resolved.
+notice-text-copied = { $actor } has copied you on case { $number } "{ $title }".
 
 ## E-mail from Skranke: subjects (after the case tag) and paragraphs.
 mail-subject-received = Received: { $title }
 mail-subject-replied = { $title }
 mail-subject-waiting_for_you = Waiting for your answer: { $title }
 mail-subject-resolved = Resolved: { $title }
+mail-subject-copied = Copied to you: { $title }
 mail-subject-assigned = A new case for you: { $title }
 mail-subject-requester_replied = Requester replied: { $title }
 mail-subject-reopened = Reopened: { $title }
@@ -229,6 +232,8 @@ mail-received-due = Priority: { $priority }. You can expect an answer by { $due 
 mail-replied-lead = { $actor } replied on case { $number }:
 mail-waiting-lead = We need your answer before we can go on with case { $number }.
 mail-resolved-lead = Case { $number } is resolved.
+mail-copied-lead = { $actor } has copied you on case { $number } "{ $title }".
+mail-copied-what = You will get e-mail when Kundeservice answers or the case changes status, and you can read the case in the portal. To stop, remove yourself on the case page.
 mail-resolved-how = If all is well, you can confirm in the portal that the case is resolved. If the problem is not solved, answer this e-mail within { $days } days and we will reopen the case.
 mail-answer-hint = Answer this e-mail to write on the case; the text above your answer is kept.
 mail-escalated-lead = Case { $number } "{ $title }" ({ $priority }): { $clock } exceeded, and the case is escalated to level { $level } ({ $level_name }).

@@ -49,6 +49,7 @@ notice-received = Kvittering for ny sak
 notice-replied = Svar fra Kundeservice
 notice-waiting_for_you = Venter på svar fra deg
 notice-resolved = Saken er løst
+notice-copied = Kopi av sak
 
 ## Fields, by their API names
 
@@ -209,12 +210,14 @@ notice-text-received = Vi har mottatt saken din { $number } «{ $title }».
 notice-text-replied = Kundeservice har svart i sak { $number } «{ $title }».
 notice-text-waiting_for_you = Kundeservice venter på svar fra deg i sak { $number } «{ $title }».
 notice-text-resolved = Sak { $number } «{ $title }» er løst.
+notice-text-copied = { $actor } har gitt deg kopi av sak { $number } «{ $title }».
 
 ## E-mail from Skranke: subjects (after the case tag) and paragraphs.
 mail-subject-received = Mottatt: { $title }
 mail-subject-replied = { $title }
 mail-subject-waiting_for_you = Vi venter på svar fra deg: { $title }
 mail-subject-resolved = Løst: { $title }
+mail-subject-copied = Kopi til deg: { $title }
 mail-subject-assigned = Ny sak til deg: { $title }
 mail-subject-requester_replied = Svar fra innmelder: { $title }
 mail-subject-reopened = Gjenåpnet: { $title }
@@ -229,6 +232,8 @@ mail-received-due = Prioritet: { $priority }. Du kan vente svar innen { $due }.
 mail-replied-lead = { $actor } har svart i sak { $number }:
 mail-waiting-lead = Vi trenger svar fra deg før vi kan gå videre med sak { $number }.
 mail-resolved-lead = Sak { $number } er løst.
+mail-copied-lead = { $actor } har gitt deg kopi av sak { $number } «{ $title }».
+mail-copied-what = Du får e-post når Kundeservice svarer eller saken endrer status, og du kan lese saken i portalen. Vil du ikke ha kopi lenger, kan du fjerne deg selv på sakssiden.
 mail-resolved-how = Er alt i orden, kan du bekrefte at saken er løst i portalen. Er problemet ikke løst, svarer du på denne e-posten innen { $days } dager, så åpner vi saken igjen.
 mail-answer-hint = Svar på denne e-posten for å skrive i saken; teksten over svaret ditt blir med.
 mail-escalated-lead = Sak { $number } «{ $title }» ({ $priority }): { $clock } er overskredet, og saken er eskalert til nivå { $level } ({ $level_name }).

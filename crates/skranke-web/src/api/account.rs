@@ -279,8 +279,8 @@ async fn end_sessions(
 pub struct NotificationDto {
     pub id: i64,
     /// For the desk `assigned`, `requester_replied`, `reopened` or
-    /// `escalated`; for a requester `received`, `replied`,
-    /// `waiting_for_you` or `resolved`.
+    /// `escalated`; for a requester and the people copied `received`,
+    /// `replied`, `waiting_for_you`, `resolved` or `copied`.
     #[schema(value_type = super::schema::NoticeKindSchema)]
     pub kind: skranke_core::notice::NoticeKind,
     pub case: String,

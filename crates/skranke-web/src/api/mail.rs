@@ -150,7 +150,7 @@ async fn delete(
 pub struct OutgoingDto {
     pub id: i64,
     /// The notice (`received`, `replied`, `waiting_for_you`, `resolved`,
-    /// `assigned`, `requester_replied`, `reopened`, `escalated`) or
+    /// `copied`, `assigned`, `requester_replied`, `reopened`, `escalated`) or
     /// `auto_reply` (to a sender who is not a customer).
     pub kind: String,
     pub recipient: String,

@@ -78,7 +78,10 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         .unwrap();
     assert_eq!(copied.as_array().unwrap().len(), 1, "{copied}");
     assert_eq!(copied[0]["email"], "leder@kommune-a.example");
-    assert_eq!(copied[0]["name"], "leder", "registered by the local part");
+    assert_eq!(
+        copied[0]["name"], "Leder",
+        "registered with the name on the mail"
+    );
     let mut got = mailed(&app, id).await;
     got.sort();
     assert!(
@@ -154,6 +157,84 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         ["ansatt@kommune-a.example", "leder@kommune-a.example"],
         "both hear of the reply"
     );
+
+    // An agent copies someone more: they hear of it, by mail and in the app.
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/cases/{number}/copied"),
+            &agent,
+            Some(json!({"email": "ansatt2@kommune-b.example"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        mailed(&app, id)
+            .await
+            .contains(&("ansatt2@kommune-b.example".into(), "copied".into())),
+        "told by mail"
+    );
+    let ola = app.token("ansatt2").await;
+    let notices: Value = app
+        .api(Method::GET, "/api/v1/notifications", &ola, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        notices
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "copied" && n["case"] == number.as_str()),
+        "{notices}"
+    );
+    let r = app
+        .api(
+            Method::DELETE,
+            &format!(
+                "/api/v1/cases/{number}/copied/{}",
+                r.json::<Value>().await.unwrap()[1]["id"]
+            ),
+            &agent,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The requester answers with a stand-in on copy: copied from now on.
+    send_with_python(
+        port,
+        &[message(
+            "ansatt@kommune-a.example",
+            "cc-3",
+            &format!("SV: [Sak {number}] Skriveren på rådhuset"),
+            "Per tar over mens jeg er borte.",
+            "m['Cc'] = 'Per Vikar <vikar@kommune-a.example>, leder@kommune-a.example'",
+        )],
+    )
+    .await;
+    skranke_web::inbound::process_pending(&app.state, 10)
+        .await
+        .unwrap();
+    let copied: Value = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{number}/copied"),
+            &agent,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = copied
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Leder", "Per Vikar"], "added once each");
 }
 
 both!(the_api_and_the_page_copy_people_and_only_those_may_read);
