@@ -14,6 +14,13 @@ fn table<'a>(
     &tables.iter().find(|(t, _)| *t == name).unwrap().1
 }
 
+/// A GET of the API, as JSON.
+async fn get(app: &crate::support::TestApp, path: &str, token: &str) -> Value {
+    let r = app.api(Method::GET, path, token, None).await;
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.json().await.unwrap()
+}
+
 /// Who got mail of which kind about the case, in the order it was queued.
 async fn mailed(app: &crate::support::TestApp, case_id: i64) -> Vec<(String, String)> {
     let tables = app.store.export_tables().await.unwrap();
@@ -175,12 +182,7 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         "told by mail"
     );
     let ola = app.token("ansatt2").await;
-    let notices: Value = app
-        .api(Method::GET, "/api/v1/notifications", &ola, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notices = get(&app, "/api/v1/notifications", &ola).await;
     assert!(
         notices
             .as_array()
@@ -296,12 +298,7 @@ async fn the_api_and_the_page_copy_people_and_only_those_may_read() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let list: Value = app
-        .api(Method::GET, "/api/v1/cases", &other, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = get(&app, "/api/v1/cases", &other).await;
     assert!(
         list["items"]
             .as_array()
@@ -352,12 +349,7 @@ async fn the_api_and_the_page_copy_people_and_only_those_may_read() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // They take themselves off: the case is theirs to read no more.
-    let me: Value = app
-        .api(Method::GET, "/api/v1/me", &other, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = get(&app, "/api/v1/me", &other).await;
     let r = app
         .api(
             Method::DELETE,
