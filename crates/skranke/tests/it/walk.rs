@@ -116,8 +116,17 @@ return [`scrollWidth ${document.documentElement.scrollWidth} > innerWidth ${w}`,
 
 const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
-axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-  .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', ')}`)))
+axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations', 'incomplete'] })
+  .then(r => done([
+    ...r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', ')}`),
+    // axe leaves text the colour of its background "to review" (it might
+    // be hidden on purpose); here it is a mistake (white link buttons on
+    // a white card once).
+    ...r.incomplete.filter(v => v.id === 'color-contrast')
+      .flatMap(v => v.nodes.filter(n => n.any.some(a => a.data && a.data.messageKey === 'equalRatio')))
+      .slice(0, 4)
+      .map(n => `color-contrast: text the colour of its background at ${n.target.join(' ')}`),
+  ]))
   .catch(e => done([`axe failed: ${e}`]));
 "#;
 
