@@ -158,10 +158,23 @@ pub struct ImapConfig {
     /// a certificate of the organisation's own authority.
     pub ca_file: Option<std::path::PathBuf>,
     pub user: Option<String>,
+    /// How Skranke logs in: with the user's password, or (Microsoft 365,
+    /// Google) with an OAuth 2.0 access token (XOAUTH2).
+    pub auth: ImapAuth,
     /// The password is read from this environment variable…
     pub password_env: Option<String>,
     /// … or from this file (never written in the config itself).
     pub password_file: Option<std::path::PathBuf>,
+    /// OAuth 2.0 (client credentials): where tokens are issued
+    /// (`https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`)…
+    pub oauth_token_url: Option<String>,
+    /// … to this application (its client id)…
+    pub oauth_client_id: Option<String>,
+    /// … with this secret, from an environment variable or a file…
+    pub oauth_client_secret_env: Option<String>,
+    pub oauth_client_secret_file: Option<std::path::PathBuf>,
+    /// … for this scope (`https://outlook.office365.com/.default`).
+    pub oauth_scope: Option<String>,
     /// The folder new mail arrives in.
     pub folder: String,
     /// A folder to move taken mail to; none: taken mail is marked seen
@@ -181,8 +194,14 @@ impl Default for ImapConfig {
             tls: ImapTls::Tls,
             ca_file: None,
             user: None,
+            auth: ImapAuth::Password,
             password_env: None,
             password_file: None,
+            oauth_token_url: None,
+            oauth_client_id: None,
+            oauth_client_secret_env: None,
+            oauth_client_secret_file: None,
+            oauth_scope: None,
             folder: "INBOX".into(),
             move_to: None,
             idle: true,
@@ -198,6 +217,17 @@ impl ImapConfig {
             ImapTls::Starttls | ImapTls::None => 143,
         })
     }
+}
+
+/// How Skranke proves who it is to the IMAP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImapAuth {
+    /// LOGIN with `user` and the password.
+    Password,
+    /// AUTHENTICATE XOAUTH2 with an access token for `user`, fetched with
+    /// the client credentials grant.
+    Oauth2,
 }
 
 /// How the connection to the IMAP server is protected.
@@ -1144,16 +1174,51 @@ impl Config {
         if i.user.as_deref().is_none_or(|u| u.trim().is_empty()) {
             error("user", "the mailbox needs a user".into());
         }
-        match (&i.password_env, &i.password_file) {
-            (Some(_), Some(_)) => error(
-                "password_env",
-                "give the password in password_env or password_file, not both".into(),
-            ),
-            (None, None) => error(
-                "password_env",
-                "the mailbox needs a password, from password_env or password_file".into(),
-            ),
-            _ => {}
+        let secret = |env: &Option<String>, file: &Option<std::path::PathBuf>| match (env, file) {
+            (Some(_), Some(_)) => Some("from the environment or a file, not both"),
+            (None, None) => Some("is needed, from the environment or a file"),
+            _ => None,
+        };
+        match i.auth {
+            ImapAuth::Password => {
+                if let Some(why) = secret(&i.password_env, &i.password_file) {
+                    error("password_env", format!("the mailbox password {why}"));
+                }
+            }
+            ImapAuth::Oauth2 => {
+                match i.oauth_token_url.as_deref() {
+                    Some(u)
+                        if u.starts_with("https://")
+                            || u.starts_with("http://127.0.0.1")
+                            || u.starts_with("http://localhost") => {}
+                    Some(u) => error(
+                        "oauth_token_url",
+                        format!("`{u}` must be an https:// address"),
+                    ),
+                    None => error(
+                        "oauth_token_url",
+                        "auth = \"oauth2\" needs the token address".into(),
+                    ),
+                }
+                if i.oauth_client_id
+                    .as_deref()
+                    .is_none_or(|c| c.trim().is_empty())
+                {
+                    error(
+                        "oauth_client_id",
+                        "auth = \"oauth2\" needs the application's client id".into(),
+                    );
+                }
+                if let Some(why) = secret(&i.oauth_client_secret_env, &i.oauth_client_secret_file) {
+                    error(
+                        "oauth_client_secret_env",
+                        format!("the client secret {why}"),
+                    );
+                }
+                if i.oauth_scope.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    error("oauth_scope", "auth = \"oauth2\" needs a scope, such as https://outlook.office365.com/.default".into());
+                }
+            }
         }
         if i.folder.trim().is_empty() {
             error("folder", "must name a folder, such as INBOX".into());
@@ -1321,6 +1386,25 @@ mod tests {
                 "[mail.imap]\nhost = \"imap.kommune.no\"\nuser = \"ks\"\npassword_env = \"P\"\npassword_file = \"/p\"\nmove_to = \"INBOX\"\n"
             ),
             ["mail.imap.password_env", "mail.imap.move_to"]
+        );
+        assert_eq!(
+            fields(
+                "[mail.imap]\nhost = \"outlook.office365.com\"\nuser = \"ks@kommune.no\"\nauth = \"oauth2\"\noauth_token_url = \"http://login.example/token\"\n"
+            ),
+            [
+                "mail.imap.oauth_token_url",
+                "mail.imap.oauth_client_id",
+                "mail.imap.oauth_client_secret_env",
+                "mail.imap.oauth_scope"
+            ],
+            "a token fetched in clear is refused, and each missing part named"
+        );
+        assert!(
+            fields(
+                "[mail.imap]\nhost = \"outlook.office365.com\"\nuser = \"ks@kommune.no\"\nauth = \"oauth2\"\noauth_token_url = \"https://login.microsoftonline.com/t/oauth2/v2.0/token\"\noauth_client_id = \"app\"\noauth_client_secret_file = \"/run/secrets/app\"\noauth_scope = \"https://outlook.office365.com/.default\"\n"
+            )
+            .is_empty(),
+            "no password needed then"
         );
         let imap = "[mail.imap]\nhost = \"imap.kommune.no\"\nuser = \"ks\"\npassword_env = \"P\"\n";
         let (c, warnings) = Config::from_toml(imap).unwrap();

@@ -30,7 +30,7 @@ pub struct ImapSettings {
     /// Needed unless `security` is `None`.
     pub tls: Option<tokio_rustls::TlsConnector>,
     pub user: String,
-    pub password: String,
+    pub credential: Credential,
     pub folder: String,
     pub move_to: Option<String>,
     pub idle: bool,
@@ -49,6 +49,35 @@ impl ImapSettings {
             "imap://{}@{}:{}/{}",
             self.user, self.host, self.port, self.folder
         )
+    }
+}
+
+/// What proves who we are.
+#[derive(Clone)]
+pub enum Credential {
+    /// LOGIN.
+    Password(String),
+    /// AUTHENTICATE XOAUTH2 with this OAuth 2.0 access token.
+    Bearer(String),
+}
+
+/// The XOAUTH2 initial response (Google's and Microsoft's SASL mechanism).
+struct XOauth2<'a> {
+    user: &'a str,
+    token: &'a str,
+    sent: bool,
+}
+
+impl async_imap::Authenticator for XOauth2<'_> {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        // A second challenge is the server's error report: an empty
+        // answer lets it finish with NO.
+        if std::mem::replace(&mut self.sent, true) {
+            return String::new();
+        }
+        format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
     }
 }
 
@@ -307,7 +336,20 @@ async fn connect(settings: &ImapSettings) -> Result<async_imap::Session<Conn>, I
             async_imap::Client::new(start_tls(settings, plain.into_inner()).await?)
         }
     };
-    match tokio::time::timeout(t, client.login(&settings.user, &settings.password)).await {
+    let logged_in = match &settings.credential {
+        Credential::Password(password) => {
+            tokio::time::timeout(t, client.login(&settings.user, password)).await
+        }
+        Credential::Bearer(token) => {
+            let xoauth2 = XOauth2 {
+                user: &settings.user,
+                token,
+                sent: false,
+            };
+            tokio::time::timeout(t, client.authenticate("XOAUTH2", xoauth2)).await
+        }
+    };
+    match logged_in {
         Ok(Ok(session)) => Ok(session),
         Ok(Err((e, _))) => Err(ImapError::Login(settings.user.clone(), e.to_string())),
         Err(_) => Err(ImapError::Timeout("LOGIN", t)),

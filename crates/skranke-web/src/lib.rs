@@ -12,6 +12,7 @@ mod context;
 mod error;
 pub mod files;
 mod guard;
+mod https;
 pub mod i18n;
 pub mod inbound;
 mod logsafe;

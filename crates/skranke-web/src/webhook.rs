@@ -10,19 +10,14 @@ use crate::notify::{BoxFuture, Delivery};
 use hmac::{Hmac, Mac};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use jiff::Timestamp;
 use sha2::Sha256;
 use skranke_store::{OutboxItem, Store};
 
-type Https = hyper_rustls::HttpsConnector<HttpConnector>;
-
 pub struct Webhook {
     url: hyper::Uri,
     secret: Vec<u8>,
-    client: Client<Https, Full<Bytes>>,
+    client: crate::https::HttpsClient,
     config: skranke_core::Config,
 }
 
@@ -62,13 +57,7 @@ impl Webhook {
             w.secret_file.as_deref(),
         )?
         .ok_or("webhook: a secret is needed (secret_env or secret_file)")?;
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
-            .map_err(|e| format!("webhook: no certificate roots: {e}"))?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client = Client::builder(TokioExecutor::new()).build(https);
+        let client = crate::https::client("webhook")?;
         Ok(Some(Webhook {
             url,
             secret: secret.into_bytes(),

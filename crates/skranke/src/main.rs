@@ -559,9 +559,9 @@ async fn serve(
     // Also without a listener: another instance's or a released mail.
     skranke_web::inbound::spawn_processor(state.clone());
     if let Some(mailbox) =
-        skranke_web::mailbox::settings(&state.config).map_err(|e| anyhow::anyhow!(e))?
+        skranke_web::mailbox::Mailbox::from_config(&state.config).map_err(|e| anyhow::anyhow!(e))?
     {
-        println!("Taking mail from {}", mailbox.name());
+        println!("Taking mail from {}", mailbox.imap.name());
         skranke_web::mailbox::spawn(state.clone(), mailbox);
     }
     let smtp = smtp_listen.or_else(|| state.config.mail.smtp.listen.clone());

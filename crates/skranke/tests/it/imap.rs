@@ -27,6 +27,12 @@ pub struct Dovecot {
 impl Dovecot {
     /// `None` (with a notice) where Dovecot, OpenSSL or Python is missing.
     pub async fn start() -> Option<Dovecot> {
+        Dovecot::start_with(None).await
+    }
+
+    /// With `oauth`, XOAUTH2 is offered too, its tokens checked at the
+    /// introspection endpoint (RFC 7662) on that port.
+    pub async fn start_with(oauth: Option<u16>) -> Option<Dovecot> {
         if !Path::new(DOVECOT).exists() {
             println!("SKIPPED: Dovecot is not installed (Debian: dovecot-imapd)");
             return None;
@@ -63,6 +69,19 @@ impl Dovecot {
         .unwrap();
         std::fs::write(dir.join("password"), PASSWORD).unwrap();
         let d = dir.display();
+        let oauth = match oauth {
+            Some(port) => {
+                std::fs::write(
+                    dir.join("oauth2.conf.ext"),
+                    format!("introspection_mode = post\nintrospection_url = http://127.0.0.1:{port}/introspect\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n"),
+                )
+                .unwrap();
+                format!(
+                    "auth_mechanisms = plain login xoauth2\npassdb {{\n  driver = oauth2\n  mechanisms = xoauth2\n  args = {d}/oauth2.conf.ext\n}}\n"
+                )
+            }
+            None => "auth_mechanisms = plain login\n".to_owned(),
+        };
         std::fs::write(
             dir.join("dovecot.conf"),
             format!(
@@ -76,8 +95,7 @@ listen = 127.0.0.1
 ssl_cert = <{d}/server.pem
 ssl_key = <{d}/server.key
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = 1
+{oauth}first_valid_uid = 1
 mail_location = maildir:{d}/home/%u/Maildir
 passdb {{
   driver = passwd-file
@@ -309,7 +327,7 @@ async fn poll(
     config.mail.imap = dovecot.config(tls);
     adjust(&mut config);
     let app = spawn_with(config).await;
-    let settings = skranke_web::mailbox::settings(&app.state.config)
+    let settings = skranke_web::mailbox::Mailbox::from_config(&app.state.config)
         .unwrap()
         .unwrap();
     skranke_web::inbound::spawn_processor(app.state.clone());
@@ -367,11 +385,11 @@ async fn mail_in_a_mailbox_becomes_cases_once_and_is_marked_after() {
     )
     .await
     .unwrap();
-    let settings = skranke_web::mailbox::settings(&app.state.config)
+    let settings = skranke_web::mailbox::Mailbox::from_config(&app.state.config)
         .unwrap()
         .unwrap();
     // Fetched, never kept (a crash before the commit): left as it was.
-    let err = skranke_mail::imap::session(&settings, &Nothing)
+    let err = skranke_mail::imap::session(&settings.imap, &Nothing)
         .await
         .unwrap_err();
     assert!(err.to_string().starts_with("keeping a message"), "{err}");
@@ -549,8 +567,10 @@ async fn a_message_over_the_limit_is_held_with_its_header_and_tls_is_checked() {
     let mut config = skranke_core::Config::default();
     config.mail.imap = dovecot.config(ImapTls::Tls);
     config.mail.imap.ca_file = None;
-    let settings = skranke_web::mailbox::settings(&config).unwrap().unwrap();
-    let err = skranke_mail::imap::session(&settings, &Nothing)
+    let settings = skranke_web::mailbox::Mailbox::from_config(&config)
+        .unwrap()
+        .unwrap();
+    let err = skranke_mail::imap::session(&settings.imap, &Nothing)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("TLS"), "{err}");
@@ -558,8 +578,10 @@ async fn a_message_over_the_limit_is_held_with_its_header_and_tls_is_checked() {
     std::fs::write(dovecot.dir.join("password"), "feil").unwrap();
     let mut config = skranke_core::Config::default();
     config.mail.imap = dovecot.config(ImapTls::None);
-    let settings = skranke_web::mailbox::settings(&config).unwrap().unwrap();
-    let err = skranke_mail::imap::session(&settings, &Nothing)
+    let settings = skranke_web::mailbox::Mailbox::from_config(&config)
+        .unwrap()
+        .unwrap();
+    let err = skranke_mail::imap::session(&settings.imap, &Nothing)
         .await
         .unwrap_err();
     assert!(
@@ -761,4 +783,134 @@ fn a_server_killed_while_polling_takes_every_message_exactly_once() {
     server.wait().unwrap();
     rt.block_on(store.close());
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An OAuth 2.0 token service (client credentials) and its introspection
+/// endpoint, in Python: it stands in for Microsoft's or Google's (which
+/// cannot run here) behind the same HTTP interface. It prints a line per
+/// token it issues.
+struct TokenService {
+    child: tokio::process::Child,
+    port: u16,
+}
+
+impl TokenService {
+    async fn start() -> TokenService {
+        let port = free_port();
+        let script = format!(
+            r#"
+import http.server, json, urllib.parse, sys, itertools
+issued = set()
+n = itertools.count(1)
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers['Content-Length'])).decode())
+        one = lambda k: form.get(k, [''])[0]
+        if self.path == '/token':
+            if (one('grant_type'), one('client_id'), one('client_secret'), one('scope')) != ('client_credentials', 'skranke', 'app-hemmelighet', 'imap'):
+                return self.answer(401, {{'error': 'invalid_client', 'error_description': 'unknown client or secret'}})
+            token = 'token-%d' % next(n)
+            issued.add(token)
+            print(token, flush=True)
+            return self.answer(200, {{'access_token': token, 'token_type': 'Bearer', 'expires_in': 3600}})
+        if self.path == '/introspect':
+            ok = one('token') in issued
+            return self.answer(200, {{'active': ok, 'username': '{USER}'}} if ok else {{'active': False}})
+        self.answer(404, {{}})
+http.server.ThreadingHTTPServer(('127.0.0.1', {port}), H).serve_forever()
+"#
+        );
+        let child = tokio::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        assert!(
+            crate::support::listening(port).await,
+            "the token service did not start"
+        );
+        TokenService { child, port }
+    }
+
+    /// The tokens issued so far.
+    async fn issued(&mut self) -> Vec<String> {
+        use tokio::io::AsyncBufReadExt;
+        let _ = self.child.start_kill();
+        let out = self.child.stdout.take().unwrap();
+        let mut lines = tokio::io::BufReader::new(out).lines();
+        let mut all = Vec::new();
+        while let Ok(Some(l)) = lines.next_line().await {
+            all.push(l);
+        }
+        all
+    }
+}
+
+both!(a_mailbox_is_polled_with_an_oauth_token);
+async fn a_mailbox_is_polled_with_an_oauth_token() {
+    if no_python() {
+        return;
+    }
+    let mut tokens = TokenService::start().await;
+    let Some(dovecot) = Dovecot::start_with(Some(tokens.port)).await else {
+        return;
+    };
+    dovecot
+        .deliver(&[raw(
+            "kari@kommune-a.example",
+            "oauth-1@kommune-a.example",
+            "Via Microsoft 365",
+            "Hei",
+        )])
+        .await;
+    std::fs::write(dovecot.dir.join("client-secret"), "app-hemmelighet\n").unwrap();
+    let oauth = |c: &mut skranke_core::Config, secret: &str| {
+        c.mail.imap.auth = skranke_core::config::ImapAuth::Oauth2;
+        c.mail.imap.password_file = None;
+        c.mail.imap.oauth_token_url = Some(format!("http://127.0.0.1:{}/token", tokens.port));
+        c.mail.imap.oauth_client_id = Some("skranke".into());
+        c.mail.imap.oauth_client_secret_file = Some(dovecot.dir.join(secret));
+        c.mail.imap.oauth_scope = Some("imap".into());
+    };
+    // A wrong secret: the token service's refusal, in its words.
+    std::fs::write(dovecot.dir.join("wrong-secret"), "gjettet").unwrap();
+    let mut config = skranke_core::Config::default();
+    config.mail.imap = dovecot.config(ImapTls::Tls);
+    oauth(&mut config, "wrong-secret");
+    let mut mailbox = skranke_web::mailbox::Mailbox::from_config(&config)
+        .unwrap()
+        .unwrap();
+    let err = mailbox.ready().await.err().unwrap();
+    assert!(
+        err.contains("401") && err.contains("unknown client or secret"),
+        "{err}"
+    );
+
+    let app = poll(&dovecot, ImapTls::Tls, |c| oauth(c, "client-secret")).await;
+    until(&app, "the message fetched with a token", |rows| {
+        rows.iter().any(|r| r["state"] == "processed")
+    })
+    .await;
+    assert_eq!(titled(&app, "Via Microsoft 365").await, 1);
+    assert!(dovecot.seen("INBOX").await.iter().all(|(_, s)| *s));
+    let log = std::fs::read_to_string(dovecot.dir.join("dovecot.log")).unwrap();
+    assert!(
+        log.contains("method=XOAUTH2"),
+        "logged in with the token: {log}"
+    );
+    assert_eq!(
+        tokens.issued().await,
+        ["token-1"],
+        "one token, kept while it lasts"
+    );
 }
