@@ -20,7 +20,8 @@ pub enum NoticeKind {
     Escalated,
     /// My case is registered: its number and handler (the receipt).
     Received,
-    /// The desk answered on my case.
+    /// Someone answered on my case: the desk, or (to the requester and
+    /// the people copied) one of the others on the customer's side.
     Replied,
     /// The desk waits for my answer.
     WaitingForYou,
@@ -115,16 +116,19 @@ pub struct Notice {
     pub with_message: bool,
 }
 
-/// What a decided change tells the handler and the requester. Nobody is
-/// told of what they did themselves; a reopening says more than the
-/// message that caused it, a resolution or a wait more than the reply
-/// that came with it (which the notice then carries).
+/// What a decided change tells the handler, the requester and the people
+/// copied. Nobody is told of what they did themselves; every message but
+/// an internal note reaches the customer's side (the desk's replies, and
+/// what the requester and the people copied write to each other); a
+/// reopening says more than the message that caused it, a resolution or
+/// a wait more than the reply that came with it (which the notice then
+/// carries).
 pub fn of_change(before: &CaseState, d: &Decision, actor: Actor) -> Vec<Notice> {
     let mut out = Vec::new();
     let public = d
         .message
         .as_ref()
-        .is_some_and(|(k, _)| *k == MessageKind::PublicReply);
+        .is_some_and(|(k, _)| *k != MessageKind::InternalNote);
     let entered = |s: Status| before.status != s && d.state.status == s;
     let kind = if entered(Status::Resolved) {
         Some(NoticeKind::Resolved)
@@ -284,8 +288,20 @@ mod tests {
         let per = actor(OLA + 1, UserKind::Employee);
         assert_eq!(
             notices(&open, per, say("Fra kollega")),
-            [(ANNE, NoticeKind::RequesterReplied)],
-            "the handler hears of the customer's side; nobody of their own words"
+            [
+                (KARI, NoticeKind::Replied),
+                (ANNE, NoticeKind::RequesterReplied)
+            ],
+            "the requester and the handler hear of a colleague's words; nobody of their own"
+        );
+        let kari = actor(KARI, UserKind::Employee);
+        assert_eq!(
+            notices(&open, kari, say("Takk")),
+            [
+                (OLA + 1, NoticeKind::Replied),
+                (ANNE, NoticeKind::RequesterReplied)
+            ],
+            "the people copied hear of the requester's words"
         );
         assert_eq!(
             of_registration(KARI, &[OLA + 1], KARI, None)

@@ -269,7 +269,8 @@ pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notif
             NoticeKind::Reopened => Msg::new("notice-text-reopened")
                 .arg("actor", n.actor_name.clone().unwrap_or_default()),
             NoticeKind::Received => Msg::new("notice-text-received"),
-            NoticeKind::Replied => Msg::new("notice-text-replied"),
+            NoticeKind::Replied => Msg::new("notice-text-replied")
+                .arg("actor", n.actor_name.clone().unwrap_or_default()),
             NoticeKind::WaitingForYou => Msg::new("notice-text-waiting_for_you"),
             NoticeKind::Resolved => Msg::new("notice-text-resolved"),
             NoticeKind::Copied => Msg::new("notice-text-copied")

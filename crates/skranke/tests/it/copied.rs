@@ -131,6 +131,17 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         case["response_met_at"].is_null(),
         "never the desk's response"
     );
+    let replied = |got: Vec<(String, String)>| -> Vec<String> {
+        got.into_iter()
+            .filter(|(_, kind)| kind == "replied")
+            .map(|(to, _)| to)
+            .collect()
+    };
+    assert_eq!(
+        replied(mailed(&app, id).await),
+        ["ansatt@kommune-a.example"],
+        "the requester hears of the manager's words"
+    );
     assert!(
         !table(&tables, "cases")
             .iter()
@@ -153,16 +164,10 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         "{}",
         r.text().await.unwrap()
     );
-    let replied: Vec<String> = mailed(&app, id)
-        .await
-        .into_iter()
-        .filter(|(_, kind)| kind == "replied")
-        .map(|(to, _)| to)
-        .collect();
     assert_eq!(
-        replied,
+        replied(mailed(&app, id).await)[1..],
         ["ansatt@kommune-a.example", "leder@kommune-a.example"],
-        "both hear of the reply"
+        "both hear of the desk's reply"
     );
 
     // An agent copies someone more: they hear of it, by mail and in the app.
