@@ -621,8 +621,8 @@ impl Store {
         Ok(())
     }
 
-    /// Which of these cases have a reply from the desk the person has not
-    /// seen yet.
+    /// Which of these cases have a message from someone else (the desk, or
+    /// others on the customer's side) the person has not seen yet.
     pub async fn unseen_replies(
         &self,
         user_id: i64,
@@ -636,7 +636,11 @@ impl Store {
              ON v.case_id = m.case_id AND v.user_id = ",
         );
         sql.push_bind(user_id);
-        sql.push(" WHERE m.kind = 'public_reply' AND m.created_at > COALESCE(v.seen_at, 0) AND m.case_id IN ")
+        // Words of others (the desk, or others on the customer's side),
+        // never internal notes.
+        sql.push(" WHERE m.internal = FALSE AND m.author_id <> ")
+            .push_bind(user_id);
+        sql.push(" AND m.created_at > COALESCE(v.seen_at, 0) AND m.case_id IN ")
             .push_list(case_ids.iter().copied());
         Ok(self.reader().scalars(sql).await?)
     }

@@ -377,8 +377,10 @@ pub struct HoursRow {
 /// A case in the requester's own list.
 pub struct PortalRow {
     pub case: Case,
-    /// A reply from the desk the requester has not seen yet.
+    /// A message from someone else the reader has not seen yet.
     pub new_reply: bool,
+    /// Someone else's case the reader is copied on.
+    pub copied: bool,
 }
 
 #[derive(Template, WebTemplate)]

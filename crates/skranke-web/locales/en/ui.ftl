@@ -299,6 +299,7 @@ new-password = New password
 repeat-password = Repeat the new password
 password-rules = At least 12 characters. Avoid common passwords and your name; several words that do not belong together are easy to remember and hard to guess.
 must-change-password = Your password has been reset. Choose a new password before you go on.
+copied-case = copy; reported by { $name }
 copied = Copied to
 copied-none = Nobody else is copied on the case.
 copied-help = Whoever is copied gets e-mail of replies and status, and may read and answer the case.

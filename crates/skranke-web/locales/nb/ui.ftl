@@ -299,6 +299,7 @@ new-password = Nytt passord
 repeat-password = Gjenta nytt passord
 password-rules = Minst 12 tegn. Unngå vanlige passord og navnet ditt; flere ord som ikke hører sammen er både lett å huske og vanskelig å gjette.
 must-change-password = Passordet ditt er tilbakestilt. Velg et nytt passord før du fortsetter.
+copied-case = kopi; meldt inn av { $name }
 copied = Kopi til
 copied-none = Ingen andre får kopi av saken.
 copied-help = Den som får kopi, får e-post om svar og status og kan lese og svare på saken.

@@ -94,7 +94,8 @@ pub async fn case_page(
         (Vec::new(), Vec::new(), Vec::new())
     };
     let now = Timestamp::now();
-    let own = case.requester_id == user.user.id;
+    // The requester or someone copied: whoever reads it from the customer's side.
+    let own = !staff;
     let seen = seen_at.unwrap_or(0);
     let messages: Vec<MessageView> = messages
         .into_iter()

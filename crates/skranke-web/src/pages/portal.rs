@@ -38,6 +38,7 @@ pub async fn home(
         .into_iter()
         .map(|case| PortalRow {
             new_reply: unseen.contains(&case.id),
+            copied: case.requester_id != user.user.id,
             case,
         })
         .collect();

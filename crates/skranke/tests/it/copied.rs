@@ -312,6 +312,12 @@ async fn the_api_and_the_page_copy_people_and_only_those_may_read() {
             .any(|c| c["number"] == number.as_str()),
         "{list}"
     );
+    let (ola, _) = login_with(&app, "ansatt2", "demo").await;
+    let (_, portal) = app.get(&ola, "/portal").await;
+    assert!(
+        portal.contains("kopi; meldt inn av"),
+        "their list says whose case it is"
+    );
     let r = app
         .api(
             Method::POST,
@@ -321,6 +327,11 @@ async fn the_api_and_the_page_copy_people_and_only_those_may_read() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
+    let (_, portal) = app.get(&kari, "/portal").await;
+    assert!(
+        portal.contains("new-reply"),
+        "the requester sees there is something new from the colleague"
+    );
     let r = app
         .api(
             Method::POST,
