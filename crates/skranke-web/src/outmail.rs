@@ -149,13 +149,13 @@ pub fn site(config: &skranke_core::Config) -> String {
     )
 }
 
-/// What a queued mail says, in its reader's language.
-pub fn letter(config: &skranke_core::Config, item: &Outgoing) -> Letter {
+/// What a queued mail says, in its reader's language, written at `now`.
+pub fn letter(config: &skranke_core::Config, item: &Outgoing, now: Timestamp) -> Letter {
     let lang = Lang::parse(&item.locale).unwrap_or_default();
-    crate::context::with_lang(lang, || compose(config, item))
+    crate::context::with_lang(lang, || compose(config, item, now))
 }
 
-fn compose(config: &skranke_core::Config, item: &Outgoing) -> Letter {
+fn compose(config: &skranke_core::Config, item: &Outgoing, now: Timestamp) -> Letter {
     let portal = config.contact.portal_name.as_str();
     let number = item.number.clone().unwrap_or_default();
     let title = item.title.clone().unwrap_or_default();
@@ -242,7 +242,9 @@ fn compose(config: &skranke_core::Config, item: &Outgoing) -> Letter {
                     .arg("handler", handler.as_str())
                     .text()
             });
-            if let Some(due) = item.response_due {
+            // Only a time still ahead is promised (a receipt sent late, or
+            // one of the demo's backdated cases, names none).
+            if let Some(due) = item.response_due.filter(|due| *due > now.as_millisecond()) {
                 paragraphs.push(
                     Msg::new("mail-received-due")
                         .arg("priority", priority.as_str())
@@ -348,7 +350,7 @@ pub fn message(
     item: &Outgoing,
     now: Timestamp,
 ) -> Result<lettre::Message, String> {
-    let letter = letter(config, item);
+    let letter = letter(config, item, now);
     let from_address = config
         .mail_from()
         .parse()
@@ -498,4 +500,51 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             .await;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt(response_due: i64) -> Outgoing {
+        Outgoing {
+            id: 1,
+            kind: "received".into(),
+            recipient: "kari@kommune-a.example".into(),
+            recipient_name: "Kari".into(),
+            locale: "nb".into(),
+            header_id: "skranke.1@kundeservice.example".into(),
+            attempts: 0,
+            created_at: 0,
+            user_id: Some(1),
+            number: Some("2026-000001".into()),
+            title: Some("Skriveren".into()),
+            status: Some("new".into()),
+            priority: Some("high".into()),
+            response_due: Some(response_due),
+            handler_name: Some("Anne".into()),
+            actor_name: None,
+            message_body: None,
+            clock: None,
+            level: None,
+            late: None,
+            first_mail: None,
+            answers: None,
+        }
+    }
+
+    #[test]
+    fn a_receipt_promises_only_a_time_still_ahead() {
+        let config = skranke_core::Config::default();
+        let now = Timestamp::from_millisecond(1_796_000_000_000).unwrap();
+        let at = now.as_millisecond();
+        let ahead = letter(&config, &receipt(at + 3_600_000), now).text();
+        assert!(ahead.contains("Du kan vente svar innen"), "{ahead}");
+        let passed = letter(&config, &receipt(at - 1), now).text();
+        assert!(!passed.contains("Du kan vente svar"), "{passed}");
+        assert!(
+            passed.contains("2026-000001"),
+            "the rest of the receipt stays"
+        );
+    }
 }
