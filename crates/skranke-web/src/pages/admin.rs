@@ -1,6 +1,6 @@
 //! The admin page and its forms, and the security log.
 
-use super::{Form, PagePath, opt_id};
+use super::{CsrfForm, Form, PagePath, opt_id};
 use crate::AppState;
 use crate::admin::{self, Named};
 use crate::auth::{Admin, CurrentUser};
@@ -222,19 +222,13 @@ pub async fn set_team(
     act(&state, &user, result, row_again()).await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// Sets a one-time password and shows it, this once (on this answer,
 /// not a redirect).
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(user): Admin,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     let target = state.store.user(id).await?;
@@ -376,12 +370,6 @@ pub async fn mail(State(state): State<AppState>, Admin(user): Admin) -> Result<M
         sent,
         goes_out: state.config.mail_goes_out(),
     })
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn release_mail(

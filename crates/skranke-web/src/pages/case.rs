@@ -3,7 +3,7 @@
 //! requester's confirmation or reopening. A refused change shows the page
 //! again with what was typed and the reason at its field.
 
-use super::{Form, PagePath, opt_id};
+use super::{CsrfForm, Form, PagePath, opt_id};
 use crate::AppState;
 use crate::access::{readable_attachment, readable_case, readable_mail};
 use crate::auth::CurrentUser;
@@ -558,12 +558,6 @@ async fn refused_edit(
     let status = e.status();
     let page = case_page(state, user, case, again).await?;
     Ok(answer(status, page))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn confirm(

@@ -1,7 +1,7 @@
 //! Logging in and out, and the account page: API tokens, the password,
 //! and ending every session.
 
-use super::{Form, PagePath};
+use super::{CsrfForm, Form, PagePath};
 use crate::AppState;
 use crate::account;
 use crate::auth::{self, Client, CurrentUser};
@@ -98,12 +98,6 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 fn to_login(client: &Client) -> Response {
     (
         [(
@@ -172,7 +166,7 @@ fn safe_back(back: &str) -> &str {
 pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     state
@@ -190,7 +184,7 @@ pub async fn logout(
 pub async fn logout_everywhere(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     state
@@ -329,7 +323,7 @@ pub async fn delete_token(
     State(state): State<AppState>,
     user: CurrentUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     state

@@ -98,6 +98,13 @@ pub const ROUTES: &[Route] = &[
     action("/admin/services", || post(admin::create_service)),
 ];
 
+/// A form that carries nothing but its CSRF token (a button).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
 pub fn routes() -> Router<AppState> {
     ROUTES
         .iter()

@@ -2,14 +2,13 @@
 //! sees what the desk did, the desk what happened to the cases it handles).
 //! The same notices come by e-mail unless turned off on the account page.
 
-use super::{Form, PagePath};
+use super::{CsrfForm, Form, PagePath};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::i18n::Msg;
 use crate::views::{Nav, NotificationView, NotificationsPage};
 use axum::extract::State;
-use serde::Deserialize;
 
 pub async fn notifications(
     State(state): State<AppState>,
@@ -34,16 +33,10 @@ pub async fn notifications(
     })
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn notifications_read(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<axum::response::Redirect, WebError> {
     user.check_csrf(&f.csrf)?;
     state
@@ -58,7 +51,7 @@ pub async fn notification_read(
     State(state): State<AppState>,
     user: CurrentUser,
     PagePath(id): PagePath<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<axum::response::Redirect, WebError> {
     user.check_csrf(&f.csrf)?;
     state
