@@ -356,7 +356,7 @@ pub fn decide(
             }
         }
         Change::Copy(c) => {
-            if !staff && !own {
+            if !may_copy(case, actor) {
                 return Err(ChangeError::Forbidden);
             }
             if !copyable(&c, case.requester_id) {
@@ -517,6 +517,11 @@ pub fn registration_events(
         HistoryEvent::new(Some(creator), HistoryField::Copied).values(None, Some(p.name.clone()))
     }));
     events
+}
+
+/// Whether the actor may copy people on the case: staff and the requester.
+pub fn may_copy(case: &CaseState, actor: Actor) -> bool {
+    actor.kind.is_staff() || actor.user_id == case.requester_id
 }
 
 /// Whether this person can be copied on a case of `requester_id`: an

@@ -553,6 +553,14 @@ impl Store {
     }
 
     /// An attachment and the requester of its case (for the read check).
+    /// The ids of the people copied on a case (for reading rights).
+    pub async fn copied_ids(&self, case_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(self
+            .reader()
+            .scalars(q("SELECT user_id FROM case_copies WHERE case_id = $1").bind(case_id))
+            .await?)
+    }
+
     /// The people copied on a case, in the order they were.
     pub async fn copied(&self, case_id: i64) -> Result<Vec<Copied>, StoreError> {
         Ok(self

@@ -221,19 +221,12 @@ impl Store {
 
     /// The person's language (`None`: follow the browser).
     pub async fn set_locale(&self, id: i64, locale: Option<&str>) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = tx
-            .exec(
-                q("UPDATE users SET locale = $1 WHERE id = $2")
-                    .bind(locale)
-                    .bind(id),
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await?;
-        Ok(())
+        self.set_own_choice(
+            q("UPDATE users SET locale = $1 WHERE id = $2")
+                .bind(locale)
+                .bind(id),
+        )
+        .await
     }
 
     /// The notices a person does not want by e-mail (stored keys).
@@ -245,15 +238,18 @@ impl Store {
     }
 
     pub async fn set_mail_off(&self, id: i64, off: &str) -> Result<(), StoreError> {
+        self.set_own_choice(
+            q("UPDATE users SET mail_off = $1 WHERE id = $2")
+                .bind(off)
+                .bind(id),
+        )
+        .await
+    }
+
+    /// One of a person's own choices, on their row: `NotFound` without it.
+    async fn set_own_choice(&self, update: crate::query::Q) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let n = tx
-            .exec(
-                q("UPDATE users SET mail_off = $1 WHERE id = $2")
-                    .bind(off)
-                    .bind(id),
-            )
-            .await?;
-        if n == 0 {
+        if tx.exec(update).await? == 0 {
             return Err(StoreError::NotFound);
         }
         tx.commit().await?;

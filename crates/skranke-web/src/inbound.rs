@@ -336,13 +336,7 @@ async fn process_one(
     let candidates = [by_header, by_subject];
     let mut copied_on = Vec::new();
     for c in candidates.iter().flatten() {
-        if state
-            .store
-            .copied(c.id)
-            .await?
-            .iter()
-            .any(|p| p.id == requester.id)
-        {
+        if state.store.copied_ids(c.id).await?.contains(&requester.id) {
             copied_on.push(c.id);
         }
     }

@@ -178,6 +178,7 @@ pub fn spawn(state: AppState, mut mailbox: Mailbox) {
             state: &state,
             name: &name,
             lease: lease(&mailbox.imap),
+            renewed: std::sync::Mutex::new(None),
         };
         let mut failures = 0u32;
         loop {
@@ -222,12 +223,14 @@ struct Keeper<'a> {
     state: &'a AppState,
     name: &'a str,
     lease: SignedDuration,
+    /// When the lease was last taken or renewed.
+    renewed: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Keeper<'_> {
     async fn renew(&self) -> bool {
         let now = Timestamp::now();
-        match self
+        let held = match self
             .state
             .store
             .hold_mailbox(self.name, &self.state.instance, now, now + self.lease)
@@ -238,7 +241,22 @@ impl Keeper<'_> {
                 tracing::warn!(error = %e, "the mailbox lease could not be renewed; pausing the mailbox");
                 false
             }
-        }
+        };
+        *self.renewed.lock().unwrap_or_else(|e| e.into_inner()) =
+            held.then(std::time::Instant::now);
+        held
+    }
+
+    /// Still holding the mailbox: renewed when a third of the lease has
+    /// passed, not once a message (a write each would slow the mail down).
+    async fn still_held(&self) -> bool {
+        let third = self.lease.unsigned_abs() / 3;
+        let fresh = self
+            .renewed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|at| at.elapsed() < third);
+        fresh || self.renew().await
     }
 }
 
@@ -272,7 +290,7 @@ impl MailStore for Keeper<'_> {
     }
 
     fn go_on(&self) -> BoxFuture<'_, bool> {
-        Box::pin(self.renew())
+        Box::pin(self.still_held())
     }
 }
 

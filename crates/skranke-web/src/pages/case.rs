@@ -141,15 +141,7 @@ pub async fn case_page(
             email: c.email,
         })
         .collect();
-    let may_copy = may(Change::Copy(change::Candidate {
-        person: change::Person {
-            id: 0,
-            name: String::new(),
-        },
-        kind: skranke_core::UserKind::Employee,
-        active: true,
-        team: None,
-    }));
+    let may_copy = change::may_copy(&case_state, user.actor());
     let reopen = Change::Reopen { reason: "-".into() };
     let reply_statuses = if staff {
         REPLY_STATUSES

@@ -72,17 +72,7 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
         case["number"].as_str().unwrap().to_owned(),
     );
     let agent = app.token("agent1").await;
-    let copied: Value = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/cases/{number}/copied"),
-            &agent,
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let copied = get(&app, &format!("/api/v1/cases/{number}/copied"), &agent).await;
     assert_eq!(copied.as_array().unwrap().len(), 1, "{copied}");
     assert_eq!(copied[0]["email"], "leder@kommune-a.example");
     assert_eq!(
@@ -224,17 +214,7 @@ async fn people_copied_by_mail_hear_of_the_case_and_write_on_it() {
     skranke_web::inbound::process_pending(&app.state, 10)
         .await
         .unwrap();
-    let copied: Value = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/cases/{number}/copied"),
-            &agent,
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let copied = get(&app, &format!("/api/v1/cases/{number}/copied"), &agent).await;
     let names: Vec<&str> = copied
         .as_array()
         .unwrap()

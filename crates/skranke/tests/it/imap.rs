@@ -597,58 +597,38 @@ async fn one_instance_at_a_time_holds_a_mailbox() {
     let box_ = "imap://ks@imap.kommune.no:993/INBOX";
     let t0 = jiff::Timestamp::now();
     let secs = |n| jiff::SignedDuration::from_secs(n);
-    assert!(
+    let held = |mailbox, holder, now, until| async move {
         store
-            .hold_mailbox(box_, "a", t0, t0 + secs(15))
+            .hold_mailbox(mailbox, holder, now, until)
             .await
             .unwrap()
-    );
+    };
+    assert!(held(box_, "a", t0, t0 + secs(15)).await);
     assert!(
-        !store
-            .hold_mailbox(box_, "b", t0 + secs(1), t0 + secs(16))
-            .await
-            .unwrap(),
+        !held(box_, "b", t0 + secs(1), t0 + secs(16)).await,
         "held by a"
     );
     assert!(
-        store
-            .hold_mailbox(
-                "imap://ks@imap.kommune.no:993/Annet",
-                "b",
-                t0,
-                t0 + secs(15)
-            )
-            .await
-            .unwrap(),
+        held(
+            "imap://ks@imap.kommune.no:993/Annet",
+            "b",
+            t0,
+            t0 + secs(15)
+        )
+        .await,
         "another mailbox is free"
     );
     assert!(
-        store
-            .hold_mailbox(box_, "a", t0 + secs(10), t0 + secs(25))
-            .await
-            .unwrap(),
+        held(box_, "a", t0 + secs(10), t0 + secs(25)).await,
         "a renews"
     );
     assert!(
-        !store
-            .hold_mailbox(box_, "b", t0 + secs(20), t0 + secs(35))
-            .await
-            .unwrap(),
+        !held(box_, "b", t0 + secs(20), t0 + secs(35)).await,
         "the renewal counts"
     );
     // a stopped renewing: b takes over once the lease has run out.
-    assert!(
-        store
-            .hold_mailbox(box_, "b", t0 + secs(25), t0 + secs(40))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .hold_mailbox(box_, "a", t0 + secs(26), t0 + secs(41))
-            .await
-            .unwrap()
-    );
+    assert!(held(box_, "b", t0 + secs(25), t0 + secs(40)).await);
+    assert!(!held(box_, "a", t0 + secs(26), t0 + secs(41)).await);
 }
 
 /// Kill -9 while the server works through a full mailbox: after the
