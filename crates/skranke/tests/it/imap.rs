@@ -749,6 +749,17 @@ fn a_server_killed_while_polling_takes_every_message_exactly_once() {
     }
     let tables = rt.block_on(store.export_tables()).unwrap();
     crate::mail::each_once(&tables, &ids, "Postkasse ");
+    let cases = &tables.iter().find(|(t, _)| *t == "cases").unwrap().1;
+    assert_eq!(
+        cases
+            .iter()
+            .filter(|c| c["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Postkasse ")))
+            .count(),
+        N,
+        "one case a message"
+    );
     let mut seen = rt.block_on(dovecot.seen("INBOX"));
     for _ in 0..50 {
         if seen.iter().all(|(_, s)| *s) {
