@@ -105,6 +105,8 @@ pub enum ValidationCode {
     NotCopyable,
     /// No more than this many.
     TooMany(usize),
+    /// An end that does not come after its start.
+    BeforeStart,
 }
 
 impl fmt::Display for ValidationCode {
@@ -118,6 +120,7 @@ impl fmt::Display for ValidationCode {
             Self::NotActiveAgent => f.write_str("is not an active agent"),
             Self::NotCopyable => f.write_str("is not an active customer other than the requester"),
             Self::TooMany(n) => write!(f, "would be more than {n}"),
+            Self::BeforeStart => f.write_str("is not after the start"),
         }
     }
 }

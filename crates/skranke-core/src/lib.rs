@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod keys;
 pub mod mail;
 pub mod notice;
+pub mod operational;
 pub mod priority;
 pub mod sla;
 pub mod status;

@@ -29,10 +29,12 @@ pub enum NoticeKind {
     Resolved,
     /// I am copied on someone's case from now on.
     Copied,
+    /// An operational message I follow was published or updated.
+    StatusUpdate,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 9] = [
+    pub const ALL: [NoticeKind; 10] = [
         Self::Assigned,
         Self::RequesterReplied,
         Self::Reopened,
@@ -42,16 +44,18 @@ impl NoticeKind {
         Self::WaitingForYou,
         Self::Resolved,
         Self::Copied,
+        Self::StatusUpdate,
     ];
 
     /// What the requester of a case, and the people copied, are told (the
     /// rest are for the desk).
-    pub const REQUESTER: [NoticeKind; 5] = [
+    pub const REQUESTER: [NoticeKind; 6] = [
         Self::Received,
         Self::Replied,
         Self::WaitingForYou,
         Self::Resolved,
         Self::Copied,
+        Self::StatusUpdate,
     ];
 
     pub fn is_requesters(self) -> bool {
@@ -76,6 +80,7 @@ impl NoticeKind {
             Self::WaitingForYou => "waiting_for_you",
             Self::Resolved => "resolved",
             Self::Copied => "copied",
+            Self::StatusUpdate => "status_update",
         }
     }
 }

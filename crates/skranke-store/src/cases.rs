@@ -12,7 +12,7 @@ use skranke_core::history::HistoryEvent;
 use skranke_core::notice::{self, Notice};
 use skranke_core::{Actor, NewCaseInput, Priority, Status};
 
-const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
+pub(crate) const CASE_SELECT: &str = "SELECT c.id, c.number, c.kind, c.title, c.description, c.requester_id, \
     r.full_name AS requester_name, r.email AS requester_email, o.name AS org_name, un.name AS unit_name, \
     c.channel, c.requester_username, c.computer_name, c.service_id, s.name AS service_name, c.priority, \
     c.suggested_priority, c.priority_confirmed, c.status, c.handler_id, h.full_name AS handler_name, \
@@ -221,6 +221,8 @@ async fn add_notices(
                     recipient: &address,
                     recipient_name: &name,
                     locale: &locale,
+                    op_update_id: None,
+                    subscription_id: None,
                 },
                 now,
             )

@@ -44,6 +44,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("password_changed_at", I64),
             ("locale", Str),
             ("mail_off", Str),
+            ("org_contact", Bool),
         ],
     ),
     ("case_sequences", &[("year", I64), ("next", I64)]),
@@ -227,6 +228,79 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "op_messages",
+        &[
+            ("id", I64),
+            ("kind", Str),
+            ("title", Str),
+            ("body", Str),
+            ("severity", Str),
+            ("state", Str),
+            ("published", Bool),
+            ("starts_at", I64),
+            ("ends_at", I64),
+            ("resolved_at", I64),
+            ("created_by", I64),
+            ("created_at", I64),
+            ("updated_at", I64),
+            ("version", I64),
+        ],
+    ),
+    (
+        "op_message_services",
+        &[("message_id", I64), ("service_id", I64)],
+    ),
+    ("op_message_orgs", &[("message_id", I64), ("org_id", I64)]),
+    (
+        "op_message_updates",
+        &[
+            ("id", I64),
+            ("message_id", I64),
+            ("event", Str),
+            ("author_id", I64),
+            ("body", Str),
+            ("state", Str),
+            ("created_at", I64),
+        ],
+    ),
+    (
+        "op_message_history",
+        &[
+            ("id", I64),
+            ("message_id", I64),
+            ("at", I64),
+            ("actor_id", I64),
+            ("field", Str),
+            ("old_value", Str),
+            ("new_value", Str),
+        ],
+    ),
+    (
+        "op_message_cases",
+        &[
+            ("message_id", I64),
+            ("case_id", I64),
+            ("linked_by", I64),
+            ("linked_at", I64),
+        ],
+    ),
+    (
+        "op_message_affected",
+        &[("message_id", I64), ("user_id", I64), ("at", I64)],
+    ),
+    (
+        "status_subscriptions",
+        &[
+            ("id", I64),
+            ("user_id", I64),
+            ("service_id", I64),
+            ("message_id", I64),
+            ("org_id", I64),
+            ("token", Str),
+            ("created_at", I64),
+        ],
+    ),
+    (
         "notifications",
         &[
             ("id", I64),
@@ -237,6 +311,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("outbox_id", I64),
             ("created_at", I64),
             ("read_at", I64),
+            ("op_update_id", I64),
         ],
     ),
     (
@@ -299,6 +374,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("last_error", Str),
             ("bounced_at", I64),
             ("bounce", Str),
+            ("op_update_id", I64),
+            ("subscription_id", I64),
         ],
     ),
     (
@@ -332,6 +409,10 @@ const WITH_IDENTITY: &[&str] = &[
     "audit_log",
     "inbound_mail",
     "outgoing_mail",
+    "op_messages",
+    "op_message_updates",
+    "op_message_history",
+    "status_subscriptions",
 ];
 
 macro_rules! read_rows {

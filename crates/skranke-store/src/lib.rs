@@ -12,6 +12,7 @@ mod idempotency;
 mod lease;
 mod mail;
 mod models;
+mod operational;
 mod orgs;
 mod outgoing;
 mod query;
@@ -31,6 +32,9 @@ pub use mail::{
     CaseMail, MailAbout, MailSource, NewInboundMail, PendingMail, QuarantinedMail, Received,
 };
 pub use models::*;
+pub use operational::{
+    Affected, EditOpMessage, NewOpMessage, OpHistoryRow, OpRecord, OpRow, OpUpdate, Subscription,
+};
 pub use outgoing::{Outgoing, OutgoingRow};
 pub use sla::{EscalationRow, Notification, OutboxItem, SlaError, SlaSettings};
 pub use users::NewUser;

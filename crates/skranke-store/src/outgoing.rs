@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use skranke_core::notice::{self, NoticeKind};
 
 /// A mail to queue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Queued<'a> {
     /// One mail per key: the notice and the recipient.
     pub key: String,
@@ -25,6 +25,10 @@ pub(crate) struct Queued<'a> {
     pub recipient: &'a str,
     pub recipient_name: &'a str,
     pub locale: &'a str,
+    /// The operational message's event it tells, and the subscription
+    /// it came by (for the unsubscribe link).
+    pub op_update_id: Option<i64>,
+    pub subscription_id: Option<i64>,
 }
 
 /// Queues a mail once per key. Its Message-ID is made from the key, in
@@ -39,8 +43,9 @@ pub(crate) async fn queue(
     let header_id = skranke_core::mail::own_message_id(&hex::encode(&digest[..12]), domain);
     tx.exec(
         q("INSERT INTO outgoing_mail (idempotency_key, kind, case_id, message_id, escalation_id, inbound_id, \
-           user_id, actor_id, recipient, recipient_name, locale, header_id, created_at, next_attempt_at) \
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+           user_id, actor_id, recipient, recipient_name, locale, header_id, created_at, next_attempt_at, \
+           op_update_id, subscription_id) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
            ON CONFLICT (idempotency_key) DO NOTHING")
         .bind(&m.key)
         .bind(m.kind)
@@ -55,7 +60,9 @@ pub(crate) async fn queue(
         .bind(m.locale)
         .bind(header_id)
         .bind(ms(now))
-        .bind(ms(now)),
+        .bind(ms(now))
+        .bind(m.op_update_id)
+        .bind(m.subscription_id),
     )
     .await?;
     Ok(())
@@ -85,10 +92,14 @@ const OUTGOING_SELECT: &str = "SELECT m.id, m.kind, m.recipient, m.recipient_nam
     h.full_name AS handler_name, a.full_name AS actor_name, msg.body AS message_body, \
     e.clock, e.level, e.late, \
     (SELECT i.identity FROM inbound_mail i WHERE i.case_id = m.case_id ORDER BY i.id LIMIT 1) AS first_mail, \
-    im.identity AS answers \
+    im.identity AS answers, ou.message_id AS op_message_id, ou.event AS op_event, ou.body AS op_update_body, \
+    ou.state AS op_state, om.kind AS op_kind, om.title AS op_title, om.body AS op_body, om.severity AS op_severity, \
+    om.starts_at AS op_starts_at, om.ends_at AS op_ends_at, ss.token AS unsubscribe_token \
     FROM outgoing_mail m LEFT JOIN cases c ON c.id = m.case_id LEFT JOIN users h ON h.id = c.handler_id \
     LEFT JOIN users a ON a.id = m.actor_id LEFT JOIN messages msg ON msg.id = m.message_id \
-    LEFT JOIN escalations e ON e.id = m.escalation_id LEFT JOIN inbound_mail im ON im.id = m.inbound_id";
+    LEFT JOIN escalations e ON e.id = m.escalation_id LEFT JOIN inbound_mail im ON im.id = m.inbound_id \
+    LEFT JOIN op_message_updates ou ON ou.id = m.op_update_id LEFT JOIN op_messages om ON om.id = ou.message_id \
+    LEFT JOIN status_subscriptions ss ON ss.id = m.subscription_id";
 
 /// A mail to deliver, with what its text is made from (as things are at
 /// delivery: a receipt names the handler the case has then).
@@ -119,6 +130,19 @@ pub struct Outgoing {
     pub first_mail: Option<String>,
     /// The identity of the mail this answers (an auto-reply).
     pub answers: Option<String>,
+    /// An operational message's event: the message, what happened, and
+    /// the secret of the subscription's one-click unsubscribe.
+    pub op_message_id: Option<i64>,
+    pub op_event: Option<String>,
+    pub op_update_body: Option<String>,
+    pub op_state: Option<String>,
+    pub op_kind: Option<String>,
+    pub op_title: Option<String>,
+    pub op_body: Option<String>,
+    pub op_severity: Option<String>,
+    pub op_starts_at: Option<i64>,
+    pub op_ends_at: Option<i64>,
+    pub unsubscribe_token: Option<String>,
 }
 
 /// A sent (or unsendable) mail as admins see it.
@@ -273,6 +297,8 @@ impl Store {
                 recipient,
                 recipient_name: "",
                 locale: "nb",
+                op_update_id: None,
+                subscription_id: None,
             },
             now,
         )

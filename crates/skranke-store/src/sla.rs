@@ -98,8 +98,11 @@ pub struct Notification {
     pub id: i64,
     #[sqlx(try_from = "String")]
     pub kind: skranke_core::notice::NoticeKind,
-    pub case_number: String,
-    pub case_title: String,
+    pub case_number: Option<String>,
+    pub case_title: Option<String>,
+    /// An operational message's event (`status_update`).
+    pub op_message_id: Option<i64>,
+    pub op_title: Option<String>,
     pub actor_name: Option<String>,
     pub clock: Option<String>,
     pub level: Option<i64>,
@@ -293,6 +296,7 @@ async fn queue_notifications(
                 recipient: address,
                 recipient_name: name,
                 locale,
+                ..crate::outgoing::Queued::default()
             },
             now,
         )
@@ -459,8 +463,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Notification>, StoreError> {
         Ok(self.reader().all(q("SELECT n.id, n.kind, c.number AS case_number, c.title AS case_title, \
-             a.full_name AS actor_name, e.clock, e.level, e.late, n.created_at, n.read_at FROM notifications n \
-             JOIN cases c ON c.id = n.case_id LEFT JOIN users a ON a.id = n.actor_id \
+             a.full_name AS actor_name, e.clock, e.level, e.late, n.created_at, n.read_at, \
+             ou.message_id AS op_message_id, om.title AS op_title FROM notifications n \
+             LEFT JOIN cases c ON c.id = n.case_id LEFT JOIN users a ON a.id = n.actor_id \
+             LEFT JOIN op_message_updates ou ON ou.id = n.op_update_id LEFT JOIN op_messages om ON om.id = ou.message_id \
              LEFT JOIN outbox o ON o.id = n.outbox_id LEFT JOIN escalations e ON e.id = o.escalation_id \
              WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",).bind(user_id).bind(limit))
         .await?)

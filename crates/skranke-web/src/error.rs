@@ -60,6 +60,17 @@ impl WebError {
         WebError::invalid_msg(field, texts::about(field, key))
     }
 
+    /// The same problem, at another field (a form's own name for it).
+    pub fn at(self, field: &str) -> WebError {
+        match self {
+            WebError::Invalid { msg, .. } => WebError::Invalid {
+                field: field.to_owned(),
+                msg,
+            },
+            e => e,
+        }
+    }
+
     pub fn invalid_msg(field: &str, msg: Msg) -> WebError {
         WebError::Invalid {
             field: field.to_owned(),

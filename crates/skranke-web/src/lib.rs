@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod inbound;
 mod logsafe;
 pub mod mailbox;
+mod markdown;
 pub mod notify;
 pub mod outmail;
 mod pages;
@@ -25,6 +26,7 @@ mod secret;
 pub mod server;
 pub mod webhook;
 
+mod status;
 mod texts;
 mod views;
 

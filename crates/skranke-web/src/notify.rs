@@ -235,6 +235,18 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
                     tracing::error!(error = %crate::logsafe::Safe(&e.to_string()), "purging expired rows failed");
                 }
             }
+            // Planned messages whose start has come are active (the rules
+            // read them so already; this tells their subscribers).
+            match state.store.activate_due_op_messages(Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(activated = n, "planned operational messages started");
+                    state.mail_wake.notify_one();
+                }
+                Err(e) => {
+                    tracing::error!(error = %crate::logsafe::Safe(&e.to_string()), "activating planned messages failed")
+                }
+            }
             match sweep_once(&state, Timestamp::now()).await {
                 Ok(r) if r.escalated + r.delivered + r.failed + r.unreadable > 0 => {
                     tracing::info!(
@@ -253,6 +265,15 @@ pub fn spawn_scheduler(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(every).await;
         }
     })
+}
+
+/// Where a notification leads: its case, or its operational message.
+pub fn notification_href(n: &skranke_store::Notification) -> String {
+    match (&n.case_number, n.op_message_id) {
+        (Some(number), _) => format!("/cases/{number}"),
+        (None, Some(id)) => format!("/status/messages/{id}"),
+        (None, None) => "/notifications".to_owned(),
+    }
 }
 
 /// A notification in its reader's language (the current request's).
@@ -275,6 +296,8 @@ pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notif
             NoticeKind::Resolved => Msg::new("notice-text-resolved"),
             NoticeKind::Copied => Msg::new("notice-text-copied")
                 .arg("actor", n.actor_name.clone().unwrap_or_default()),
+            NoticeKind::StatusUpdate => Msg::new("notice-text-status_update")
+                .arg("message", n.op_title.clone().unwrap_or_default()),
             NoticeKind::Escalated => {
                 let level = n.level.unwrap_or(0);
                 let level_name = level_name(config, level);
@@ -292,7 +315,7 @@ pub fn notification_text(config: &skranke_core::Config, n: &skranke_store::Notif
                     .arg("level_name", level_name)
             }
         };
-    msg.arg("number", n.case_number.as_str())
-        .arg("title", n.case_title.as_str())
+    msg.arg("number", n.case_number.clone().unwrap_or_default())
+        .arg("title", n.case_title.clone().unwrap_or_default())
         .text()
 }

@@ -217,7 +217,11 @@ fn compose(config: &skranke_core::Config, item: &Outgoing, now: Timestamp) -> Le
         NoticeKind::RequesterReplied => "mail-subject-requester_replied",
         NoticeKind::Reopened => "mail-subject-reopened",
         NoticeKind::Escalated => "mail-subject-escalated",
+        NoticeKind::StatusUpdate => "mail-subject-status_update",
     };
+    if kind == NoticeKind::StatusUpdate {
+        return status_letter(config, item, greeting, signature);
+    }
     let subject = tagged(
         Msg::new(subject_key)
             .arg("title", title.as_str())
@@ -318,6 +322,8 @@ fn compose(config: &skranke_core::Config, item: &Outgoing, now: Timestamp) -> Le
             }
             quote = None;
         }
+        // Written by `status_letter`.
+        NoticeKind::StatusUpdate => {}
         NoticeKind::Assigned | NoticeKind::RequesterReplied | NoticeKind::Reopened => {
             let key = match (kind, item.actor_name.is_some()) {
                 (NoticeKind::Assigned, true) => "notice-text-assigned-by",
@@ -341,6 +347,113 @@ fn compose(config: &skranke_core::Config, item: &Outgoing, now: Timestamp) -> Le
         quote,
         link,
         signature,
+    }
+}
+
+/// The one-click unsubscribe address of a subscription's mail.
+fn unsubscribe_url(config: &skranke_core::Config, item: &Outgoing) -> Option<String> {
+    item.unsubscribe_token
+        .as_deref()
+        .map(|t| format!("{}/unsubscribe/{t}", site(config)))
+}
+
+/// An operational message's event, to someone who follows it.
+fn status_letter(
+    config: &skranke_core::Config,
+    item: &Outgoing,
+    greeting: String,
+    signature: String,
+) -> Letter {
+    use skranke_core::operational::{OpKind, OpState};
+    let title = item.op_title.clone().unwrap_or_default();
+    let kind = item
+        .op_kind
+        .as_deref()
+        .and_then(|k| k.parse::<OpKind>().ok())
+        .map(|k| k.label())
+        .unwrap_or_default();
+    let state = item
+        .op_state
+        .as_deref()
+        .and_then(|k| k.parse::<OpState>().ok())
+        .map(|k| k.label())
+        .unwrap_or_default();
+    let event = item.op_event.as_deref().unwrap_or("update");
+    let lead_key = match event {
+        "published" => "mail-status-published",
+        "state" => "mail-status-state",
+        _ => "mail-status-update",
+    };
+    let mut paragraphs = vec![
+        Msg::new(lead_key)
+            .arg("kind", kind.as_str())
+            .arg("title", title.as_str())
+            .arg("state", state.as_str())
+            .text(),
+    ];
+    if let Some(start) = item.op_starts_at {
+        let mut when = Msg::new("mail-status-when").arg("start", start.long());
+        when = when.arg(
+            "end",
+            item.op_ends_at
+                .map_or_else(|| crate::i18n::t("op-end-unknown"), |e| e.long()),
+        );
+        paragraphs.push(when.text());
+    }
+    let words = match (event, item.op_update_body.as_deref()) {
+        (_, Some(b)) if !b.trim().is_empty() => b.to_owned(),
+        ("published", _) => item.op_body.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let quote = (!words.trim().is_empty()).then(|| crate::markdown::to_text(&words));
+    if let Some(url) = unsubscribe_url(config, item) {
+        paragraphs.push(Msg::new("mail-status-unsubscribe").arg("url", url).text());
+    }
+    Letter {
+        subject: Msg::new("mail-subject-status_update")
+            .arg("kind", kind.as_str())
+            .arg("title", title.as_str())
+            .text(),
+        greeting,
+        paragraphs,
+        quote,
+        link: item.op_message_id.map(|id| {
+            Msg::new("mail-status-link")
+                .arg("url", format!("{}/status/messages/{id}", site(config)))
+                .text()
+        }),
+        signature,
+    }
+}
+
+/// `List-Unsubscribe` (RFC 2369) with its one-click POST (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.trim().to_owned()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 
@@ -383,6 +496,9 @@ pub fn message(
         b = b
             .in_reply_to(format!("<{parent}>"))
             .references(format!("<{parent}>"));
+    }
+    if let Some(url) = unsubscribe_url(config, item) {
+        b = b.header(ListUnsubscribe(url)).header(ListUnsubscribePost);
     }
     let kind = item.kind.parse::<NoticeKind>().ok();
     match kind {
@@ -530,6 +646,17 @@ mod tests {
             late: None,
             first_mail: None,
             answers: None,
+            op_message_id: None,
+            op_event: None,
+            op_update_body: None,
+            op_state: None,
+            op_kind: None,
+            op_title: None,
+            op_body: None,
+            op_severity: None,
+            op_starts_at: None,
+            op_ends_at: None,
+            unsubscribe_token: None,
         }
     }
 

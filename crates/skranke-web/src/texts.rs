@@ -43,6 +43,10 @@ label!(Channel, "channel");
 label!(UserKind, "user-kind");
 label!(skranke_core::audit::AuditEvent, "audit");
 label!(skranke_core::notice::NoticeKind, "notice");
+label!(skranke_core::operational::OpKind, "op-kind");
+label!(skranke_core::operational::OpState, "op-state");
+label!(skranke_core::operational::Severity, "severity");
+label!(skranke_core::operational::ServiceStatus, "service-status");
 
 /// Every labelled key, for the catalogue's completeness test.
 #[cfg(test)]
@@ -63,6 +67,13 @@ pub fn all_label_keys() -> Vec<String> {
             .iter()
             .map(Label::label_key),
     );
+    {
+        use skranke_core::operational::{OpKind, OpState, ServiceStatus, Severity};
+        keys.extend(OpKind::ALL.iter().map(Label::label_key));
+        keys.extend(OpState::ALL.iter().map(Label::label_key));
+        keys.extend(Severity::ALL.iter().map(Label::label_key));
+        keys.extend(ServiceStatus::ALL.iter().map(Label::label_key));
+    }
     keys.extend(FIELDS.iter().map(|f| format!("field-{f}")));
     keys.extend((1..=7).map(|d| format!("weekday-{d}")));
     keys.extend((1..=12).map(|m| format!("month-{m}")));
@@ -108,6 +119,15 @@ const FIELDS: &[&str] = &[
     "form",
     "follows",
     "locale",
+    "severity",
+    "services",
+    "orgs",
+    "starts_at",
+    "ends_at",
+    "published",
+    "state",
+    "case",
+    "note",
 ];
 
 /// A field's name as an argument of a message.
@@ -143,6 +163,7 @@ pub fn validation_msg(field: &str, code: ValidationCode) -> Msg {
         ValidationCode::NotActiveAgent => about(field, "error-not-active-agent"),
         ValidationCode::NotCopyable => about(field, "error-not-copyable"),
         ValidationCode::TooMany(n) => about(field, "error-too-many").arg("max", n),
+        ValidationCode::BeforeStart => about(field, "error-before-start"),
     }
 }
 

@@ -427,6 +427,8 @@ pub struct NewCasePage {
     pub refused: bool,
     pub kinds: Vec<CaseKind>,
     pub max_attachment_bytes: usize,
+    /// Operational messages the reporter should see first.
+    pub ops: Vec<crate::pages::status::ReportMessage>,
 }
 
 impl NewCasePage {
@@ -525,6 +527,10 @@ pub struct CasePage {
     pub deadline_reason: String,
     /// What the status, priority and handler selects show selected.
     pub chosen: ChosenView,
+    /// Staff: the operational messages the case is linked to, and the
+    /// open ones it may be linked to (id, title).
+    pub op_linked: Vec<(i64, String)>,
+    pub op_open: Vec<(i64, String)>,
 }
 
 impl CasePage {
@@ -617,7 +623,8 @@ pub struct QueueRow {
 pub struct NotificationView {
     pub id: i64,
     pub text: String,
-    pub case_number: String,
+    /// Its case or operational message.
+    pub href: String,
     pub created_at: i64,
     pub unread: bool,
 }
@@ -736,6 +743,8 @@ pub struct AccountPage {
     pub languages: Vec<crate::i18n::Lang>,
     /// Each notice the person can get, and whether it comes by e-mail.
     pub mail: Vec<(skranke_core::notice::NoticeKind, bool)>,
+    /// The services and operational messages the person follows.
+    pub subscriptions: Vec<skranke_store::Subscription>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -80,10 +80,34 @@
     }
   });
 
+  // The report form shows the operational messages of the chosen service
+  // (and those for every service); without the script it shows them all.
+  function showOpsFor(select) {
+    var list = document.getElementById("ops-for-report");
+    if (!list) {
+      return;
+    }
+    var items = list.querySelectorAll("li[data-services]");
+    for (var i = 0; i < items.length; i++) {
+      var ids = items[i].getAttribute("data-services").split(" ").filter(Boolean);
+      items[i].hidden = select.value !== "" && ids.length > 0 && ids.indexOf(select.value) < 0;
+    }
+  }
+
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "service_id") {
+      showOpsFor(e.target);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");
     if (summary) {
       summary.focus();
+    }
+    var service = document.getElementById("service_id");
+    if (service) {
+      showOpsFor(service);
     }
   });
 })();

@@ -280,10 +280,14 @@ pub struct NotificationDto {
     pub id: i64,
     /// For the desk `assigned`, `requester_replied`, `reopened` or
     /// `escalated`; for a requester and the people copied `received`,
-    /// `replied`, `waiting_for_you`, `resolved` or `copied`.
+    /// `replied`, `waiting_for_you`, `resolved` or `copied`; for anyone
+    /// `status_update` (an operational message they follow).
     #[schema(value_type = super::schema::NoticeKindSchema)]
     pub kind: skranke_core::notice::NoticeKind,
-    pub case: String,
+    /// The case's number, if it is about a case.
+    pub case: Option<String>,
+    /// The operational message's id, if it is about one.
+    pub operational_message: Option<i64>,
     /// What happened, in the caller's language.
     pub text: String,
     #[schema(format = DateTime)]
@@ -371,6 +375,7 @@ async fn list_notifications(
                 id: n.id,
                 kind: n.kind,
                 case: n.case_number,
+                operational_message: n.op_message_id,
                 created_at: rfc3339(n.created_at),
                 read_at: n.read_at.map(rfc3339),
             })

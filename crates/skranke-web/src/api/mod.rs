@@ -9,6 +9,7 @@ pub use cases::{PAGE_MAX, Q_MAX};
 mod doc;
 mod mail;
 mod schema;
+mod status;
 mod whole;
 
 use crate::AppState;
@@ -30,6 +31,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(account::routes())
         .merge(admin::routes())
         .merge(mail::routes())
+        .merge(status::routes())
         .split_for_parts();
     (router, doc::finish(openapi))
 }

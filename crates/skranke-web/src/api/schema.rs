@@ -83,7 +83,35 @@ key_schema!(
     NoticeKindSchema,
     "NoticeKind",
     skranke_core::notice::NoticeKind,
-    "What a notification is about: for the desk a case given to you, the requester's reply, a reopening, an escalation; for a requester the receipt of a new case, a reply, a wait for your answer, the resolution."
+    "What a notification is about: for the desk a case given to you, the requester's reply, a reopening, an escalation; for a requester the receipt of a new case, a reply, a wait for your answer, the resolution; for anyone an update of an operational message they follow."
+);
+
+key_schema!(
+    OpKindSchema,
+    "OpKind",
+    skranke_core::operational::OpKind,
+    "An operational message's kind: `outage` (driftsproblem), `maintenance` (planlagt vedlikehold) or `change` (endring)."
+);
+
+key_schema!(
+    OpStateSchema,
+    "OpState",
+    skranke_core::operational::OpState,
+    "Where an operational message is: `planned` (ahead of its start; it becomes `active` at its start by itself), `active` or `resolved`."
+);
+
+key_schema!(
+    SeveritySchema,
+    "Severity",
+    skranke_core::operational::Severity,
+    "How badly an outage or a change hits its services: the status it gives them while active."
+);
+
+key_schema!(
+    ServiceStatusSchema,
+    "ServiceStatus",
+    skranke_core::operational::ServiceStatus,
+    "A service's status, from its active operational messages (the worst wins): `available`, `maintenance`, `degraded`, `unavailable`."
 );
 
 key_schema!(

@@ -29,6 +29,13 @@ pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, 
     opt(d).map(Some)
 }
 
+/// An optional list of whole numbers.
+pub fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+    Option::<Vec<Number>>::deserialize(d)?
+        .map(|list| list.iter().map(whole).collect())
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize)]

@@ -166,7 +166,14 @@ pub async fn case_page(
             .unwrap_or_else(|| case.handler_id.map(|h| h.to_string()).unwrap_or_default()),
     };
     let sla = state.store.sla();
+    let (op_linked, op_open) = if staff {
+        super::status::of_case(state, case.id).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(CasePage {
+        op_linked,
+        op_open,
         chosen,
         clocks: clock_views(&case, sla, now),
         expectations: if staff {

@@ -206,6 +206,7 @@ async fn account_page(
     token: TokenValues,
 ) -> Result<AccountPage, WebError> {
     Ok(AccountPage {
+        subscriptions: state.store.subscriptions_of(user.user.id).await?,
         tokens: state.store.list_api_tokens(user.user.id).await?,
         nav: Nav::of(user),
         new_token,

@@ -7,6 +7,7 @@ mod case;
 mod login;
 mod notices;
 mod portal;
+pub(crate) mod status;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -71,6 +72,9 @@ pub const ROUTES: &[Route] = &[
     action("/cases/{number}/copied/{user_id}/remove", || {
         post(case::uncopy)
     }),
+    action("/cases/{number}/operational-messages", || {
+        post(status::link_from_case)
+    }),
     action("/attachments/{id}", || get(case::attachment)),
     action("/mail/{id}", || get(case::original_mail)),
     page("/agent", || get(agent::queue)),
@@ -78,6 +82,35 @@ pub const ROUTES: &[Route] = &[
         get(agent::phone_search).post(agent::phone_create)
     }),
     page("/agent/phone/{user_id}", || get(agent::phone_form)),
+    page("/agent/messages", || {
+        get(status::messages).post(status::create)
+    }),
+    action("/agent/messages/{id}/edit", || post(status::edit)),
+    action("/agent/messages/{id}/updates", || post(status::add_update)),
+    action("/agent/messages/{id}/cases", || post(status::link_case)),
+    action("/agent/messages/{id}/cases/{number}/remove", || {
+        post(status::unlink_case)
+    }),
+    action("/agent/messages/{id}/resolve-cases", || {
+        post(status::resolve_cases)
+    }),
+    page("/status", || get(status::board)),
+    action("/status.atom", || get(status::feed_all)),
+    action("/status/services/{id}/feed", || get(status::feed_service)),
+    action("/status/services/{id}/subscribe", || {
+        post(status::follow_service)
+    }),
+    page("/status/messages/{id}", || get(status::message)),
+    action("/status/messages/{id}/affected", || {
+        post(status::concerns_me)
+    }),
+    action("/status/messages/{id}/subscribe", || {
+        post(status::follow_message)
+    }),
+    action("/subscriptions/{id}/delete", || post(status::unfollow)),
+    page("/unsubscribe/{token}", || {
+        get(status::unsubscribe_form).post(status::unsubscribe)
+    }),
     page("/notifications", || get(notices::notifications)),
     action("/notifications/read", || post(notices::notifications_read)),
     action("/notifications/{id}/read", || {

@@ -22,7 +22,7 @@ pub async fn notifications(
         .map(|n| NotificationView {
             text: crate::notify::notification_text(&state.config, &n),
             id: n.id,
-            case_number: n.case_number,
+            href: crate::notify::notification_href(&n),
             created_at: n.created_at,
             unread: n.read_at.is_none(),
         })

@@ -256,6 +256,11 @@ pub async fn new_case_page(
         refused: !requester_kind.is_customer(),
         kinds: CaseKind::ALL.to_vec(),
         max_attachment_bytes: state.config.cases.max_attachment_bytes,
+        ops: if requester_kind.is_customer() {
+            super::status::for_report(state, user).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -80,7 +80,7 @@ async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
             .await
             .unwrap()
             .into_iter()
-            .filter(|n| n.case_number == case.number)
+            .filter(|n| n.case_number.as_deref() == Some(case.number.as_str()))
             .filter(|n| n.kind == skranke_core::notice::NoticeKind::Escalated)
             .collect::<Vec<_>>()
     };
@@ -117,7 +117,11 @@ async fn escalations_are_recorded_once_delivered_and_caught_up_late() {
     let notes = notes_of().await;
     assert_eq!(notes.len(), 1, "the handler got one in-app notification");
     assert_eq!(
-        (notes[0].kind, notes[0].case_number.as_str(), notes[0].level),
+        (
+            notes[0].kind,
+            notes[0].case_number.as_deref().unwrap_or_default(),
+            notes[0].level
+        ),
         (
             skranke_core::notice::NoticeKind::Escalated,
             case.number.as_str(),
@@ -256,7 +260,7 @@ async fn failed_deliveries_are_retried_later() {
                 .await
                 .unwrap()
                 .into_iter()
-                .filter(|n| n.case_number == number)
+                .filter(|n| n.case_number.as_deref() == Some(number.as_str()))
                 .filter(|n| n.kind == skranke_core::notice::NoticeKind::Escalated)
                 .count()
         }
