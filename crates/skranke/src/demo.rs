@@ -362,5 +362,119 @@ pub async fn seed(store: &Store) -> Result<()> {
             change(store, &rules, case.id, requester_actor, reopen, at).await?;
         }
     }
+    operational_messages(store, &services, ids["agent1"], now).await
+}
+
+/// An ongoing outage of e-mail (with the first report linked), planned
+/// maintenance of the health system tonight, and a resolved printer problem.
+async fn operational_messages(
+    store: &Store,
+    services: &[i64],
+    agent: i64,
+    now: Timestamp,
+) -> Result<()> {
+    use skranke_core::operational::{OpFields, OpKind, OpState, Severity};
+    let first_report = store
+        .list_cases(&skranke_store::CaseFilter {
+            text: Some("e-post".into()),
+            limit: 1,
+            ..skranke_store::CaseFilter::default()
+        })
+        .await?
+        .0
+        .first()
+        .map(|c| c.id);
+    let message = |kind, title: &str, body: &str, severity, service, start, end| OpFields {
+        kind,
+        title: title.into(),
+        body: body.into(),
+        severity,
+        services: vec![service],
+        orgs: Vec::new(),
+        starts_at: start,
+        ends_at: end,
+        published: true,
+    };
+    let outage = store
+        .create_op_message(&skranke_store::NewOpMessage {
+            fields: message(
+                OpKind::Outage,
+                "E-post er treg for mange brukere",
+                "Vi ser at **e-post og kalender** bruker lang tid på å laste.\n\n- Gjelder Outlook på PC og mobil\n- Webmail virker som normalt\n\nVi jobber med leverandøren og melder her når det er løst.",
+                Some(Severity::Degraded),
+                services[0],
+                now - SignedDuration::from_hours(2),
+                Some(now + SignedDuration::from_hours(2)),
+            ),
+            state: OpState::Active,
+            actor_id: agent,
+            from_case: first_report,
+            now: now - SignedDuration::from_hours(2),
+        })
+        .await?;
+    let outage = store.op_message(outage).await?.rules();
+    store
+        .add_op_update(
+            &outage,
+            agent,
+            "Leverandøren har funnet feilen og ruller ut en retting.",
+            now - SignedDuration::from_mins(30),
+        )
+        .await?;
+    let tonight = now + SignedDuration::from_hours(10);
+    store
+        .create_op_message(&skranke_store::NewOpMessage {
+            fields: message(
+                OpKind::Maintenance,
+                "Oppgradering av fagsystem helse",
+                "Fagsystemet er utilgjengelig mens det oppgraderes. Lagre arbeidet ditt før start.",
+                None,
+                services[1],
+                tonight,
+                Some(tonight + SignedDuration::from_hours(3)),
+            ),
+            state: OpState::Planned,
+            actor_id: agent,
+            from_case: None,
+            now,
+        })
+        .await?;
+    let printers = store
+        .create_op_message(&skranke_store::NewOpMessage {
+            fields: message(
+                OpKind::Outage,
+                "Utskrift virket ikke i Rådhuset",
+                "Skriverkøen i Rådhuset stoppet.",
+                Some(Severity::Unavailable),
+                services[2],
+                now - SignedDuration::from_hours(30),
+                None,
+            ),
+            state: OpState::Active,
+            actor_id: agent,
+            from_case: None,
+            now: now - SignedDuration::from_hours(30),
+        })
+        .await?;
+    let before = store.op_message(printers).await?;
+    let (after, diff) = skranke_core::operational::edit(
+        &before.rules(),
+        skranke_core::operational::OpPatch {
+            state: Some(OpState::Resolved),
+            ..Default::default()
+        },
+        now - SignedDuration::from_hours(27),
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    store
+        .edit_op_message(&skranke_store::EditOpMessage {
+            after: &after,
+            diff: &diff,
+            version: before.row.version,
+            actor_id: agent,
+            note: "Skriverkøen er startet på nytt, og utskrift virker igjen.",
+            now: now - SignedDuration::from_hours(27),
+        })
+        .await?;
     Ok(())
 }

@@ -486,13 +486,17 @@ async fn feed(state: &AppState, service: Option<Service>) -> Result<Response, We
         })
         .collect();
     let by_id = |id: i64| records.iter().find(|r| r.row.id == id);
+    let mut updates = state.store.op_updates(None, 1000).await?;
+    updates.retain(|u| by_id(u.message_id).is_some());
+    // Newest first, as feed readers expect.
+    updates.sort_by_key(|u| std::cmp::Reverse((u.created_at, u.id)));
+    updates.truncate(100);
+    let latest = updates.first().map_or(0, |u| u.created_at);
     let mut entries = Vec::new();
-    let mut latest = 0;
-    for u in state.store.op_updates(None, 1000).await?.into_iter().rev() {
+    for u in updates {
         let Some(r) = by_id(u.message_id) else {
             continue;
         };
-        latest = latest.max(u.created_at);
         let event = match u.event.as_str() {
             "published" => Msg::new("op-event-published"),
             "state" => Msg::new("op-event-state").arg("state", u.state.label()),
@@ -510,9 +514,6 @@ async fn feed(state: &AppState, service: Option<Service>) -> Result<Response, We
             updated: atom_time(u.created_at),
             html: crate::markdown::to_html(body),
         });
-        if entries.len() >= 100 {
-            break;
-        }
     }
     let (path, title) = match &service {
         Some(s) => (
@@ -528,7 +529,7 @@ async fn feed(state: &AppState, service: Option<Service>) -> Result<Response, We
         self_url: format!("{site}{path}"),
         site: format!("{site}/status"),
         title,
-        updated: atom_time(if latest == 0 { 0 } else { latest }),
+        updated: atom_time(latest),
         author: state.config.contact.portal_name.clone(),
         entries,
     }

@@ -47,6 +47,7 @@ mod outmail;
 mod robustness;
 mod security;
 mod sla;
+mod status;
 mod support;
 mod transfer;
 mod walk;
