@@ -25,13 +25,16 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_status))
-        .routes(routes!(list_messages, create_message))
-        .routes(routes!(get_message, update_message))
-        .routes(routes!(add_update))
-        .routes(routes!(list_cases, link_case))
-        .routes(routes!(unlink_case))
-        .routes(routes!(resolve_cases))
-        .routes(routes!(concerns_me))
+        .routes(routes!(
+            list_operational_messages,
+            create_operational_message
+        ))
+        .routes(routes!(get_operational_message, update_operational_message))
+        .routes(routes!(add_operational_update))
+        .routes(routes!(list_linked_cases, link_case_to_message))
+        .routes(routes!(unlink_case_from_message))
+        .routes(routes!(resolve_linked_cases))
+        .routes(routes!(concerns_me_too))
         .routes(routes!(list_subscriptions, subscribe))
         .routes(routes!(unsubscribe))
 }
@@ -252,7 +255,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/operational-messages", params(ListQuery),
     responses((status = 200, description = "Newest first.", body = Vec<OpMessageDto>)),
     security((), ("bearer" = [])))]
-async fn list_messages(
+async fn list_operational_messages(
     State(state): State<AppState>,
     user: MaybeUser,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -333,7 +336,7 @@ fn staff(user: &ApiUser) -> Result<(), WebError> {
         (status = 422, description = "A field is invalid: an outage without `severity`, an end before the start, an unknown service, organisation or case.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn create_message(
+async fn create_operational_message(
     State(state): State<AppState>,
     user: ApiUser,
     ApiJson(req): ApiJson<CreateRequest>,
@@ -371,7 +374,7 @@ async fn create_message(
         (status = 404, description = "No such message, or not one the caller may see (a draft, another organisation's).", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
-async fn get_message(
+async fn get_operational_message(
     State(state): State<AppState>,
     user: MaybeUser,
     ApiPath(id): ApiPath<i64>,
@@ -444,7 +447,7 @@ pub struct PatchRequest {
         (status = 428, description = "`version` is missing.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn update_message(
+async fn update_operational_message(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
@@ -491,7 +494,7 @@ pub struct UpdateRequest {
         (status = 409, description = "The message changed meanwhile; try again.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn add_update(
+async fn add_operational_update(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
@@ -533,7 +536,7 @@ async fn linked(state: &AppState, id: i64) -> Result<Vec<LinkedCaseDto>, WebErro
         (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn list_cases(
+async fn list_linked_cases(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
@@ -559,7 +562,7 @@ pub struct LinkRequest {
         (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn link_case(
+async fn link_case_to_message(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
@@ -577,7 +580,7 @@ async fn link_case(
         (status = 404, description = "No such message or case, or not linked.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn unlink_case(
+async fn unlink_case_from_message(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath((id, number)): ApiPath<(i64, String)>,
@@ -616,7 +619,7 @@ pub struct ResolvedDto {
         (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn resolve_cases(
+async fn resolve_linked_cases(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
@@ -649,7 +652,7 @@ pub struct ConcernsDto {
         (status = 409, description = "The message is resolved.", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
-async fn concerns_me(
+async fn concerns_me_too(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,

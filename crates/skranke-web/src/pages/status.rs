@@ -229,6 +229,8 @@ pub struct MessagePage {
 /// What agents see and do on a message's page.
 pub struct Desk {
     pub version: i64,
+    pub title: String,
+    pub body: String,
     pub severity: Option<Severity>,
     pub ends_at: String,
     pub services: Vec<(Service, bool)>,
@@ -237,6 +239,20 @@ pub struct Desk {
     pub history: Vec<OpHistoryRow>,
     pub states: Vec<OpState>,
     pub errors: FormErrors,
+    /// The desk's forms as typed, when one comes back with a problem.
+    pub again: Again,
+}
+
+/// What was typed into the message page's forms.
+#[derive(Default, Clone)]
+pub struct Again {
+    pub update_body: String,
+    pub case: String,
+    pub resolve_body: String,
+    pub note: String,
+    pub ends_at: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
 }
 
 impl MessagePage {
@@ -255,7 +271,14 @@ pub async fn message(
     user: Option<CurrentUser>,
     PagePath(id): PagePath<i64>,
 ) -> Result<MessagePage, WebError> {
-    message_page(&state, user.as_ref(), id, FormErrors::new("op-")).await
+    message_page(
+        &state,
+        user.as_ref(),
+        id,
+        FormErrors::new("op-"),
+        Again::default(),
+    )
+    .await
 }
 
 async fn message_page(
@@ -263,6 +286,7 @@ async fn message_page(
     user: Option<&CurrentUser>,
     id: i64,
     errors: FormErrors,
+    again: Again,
 ) -> Result<MessagePage, WebError> {
     let now = Timestamp::now();
     let reader = reader_of(user.map(|u| &u.user));
@@ -289,12 +313,15 @@ async fn message_page(
         let rules = r.rules();
         Some(Desk {
             version: r.row.version,
+            title: again.title.clone().unwrap_or_else(|| r.row.title.clone()),
+            body: again.body.clone().unwrap_or_else(|| r.row.body.clone()),
             severity: rules.fields.severity,
-            ends_at: r
-                .row
-                .ends_at
-                .map(crate::texts::datetime_input)
-                .unwrap_or_default(),
+            ends_at: again.ends_at.clone().unwrap_or_else(|| {
+                r.row
+                    .ends_at
+                    .map(crate::texts::datetime_input)
+                    .unwrap_or_default()
+            }),
             services: services
                 .iter()
                 .map(|s| (s.clone(), r.services.contains(&s.id)))
@@ -307,6 +334,7 @@ async fn message_page(
                 .filter(|s| rules.state_at(now).may_become(*s))
                 .collect(),
             errors,
+            again,
         })
     } else {
         None
@@ -750,6 +778,10 @@ pub struct EditForm {
     #[serde(default)]
     version: String,
     #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
     state: String,
     #[serde(default)]
     severity: String,
@@ -771,11 +803,12 @@ async fn refused(
     user: &CurrentUser,
     id: i64,
     e: WebError,
+    again: Again,
 ) -> Result<Response, WebError> {
     match e {
         WebError::Invalid { field, msg } | WebError::Conflict { field, msg } => {
-            let page =
-                message_page(state, Some(user), id, FormErrors::of("op-", &field, &msg)).await?;
+            let errors = FormErrors::of("op-", &field, &msg);
+            let page = message_page(state, Some(user), id, errors, again).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         e => Err(e),
@@ -799,6 +832,8 @@ pub async fn edit(
             ids("services", &f.services)?
         };
         let patch = OpPatch {
+            title: f.title.clone(),
+            body: f.body.clone(),
             state: f.state.parse().ok(),
             severity: Some(f.severity.parse().ok()),
             ends_at: Some(opt_time(&state, "ends_at", &f.ends_at)?),
@@ -814,7 +849,16 @@ pub async fn edit(
             user.confirm(&state, Msg::new("flash-op-saved")).await;
             Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
         }
-        Err(e) => refused(&state, &user, id, e).await,
+        Err(e) => {
+            let again = Again {
+                note: f.note.clone(),
+                ends_at: Some(f.ends_at.clone()),
+                title: f.title.clone(),
+                body: f.body.clone(),
+                ..Again::default()
+            };
+            refused(&state, &user, id, e, again).await
+        }
     }
 }
 
@@ -841,7 +885,13 @@ pub async fn add_update(
                 .await;
             Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
         }
-        Err(e) => refused(&state, &user, id, e.at("update_body")).await,
+        Err(e) => {
+            let again = Again {
+                update_body: f.body.clone(),
+                ..Again::default()
+            };
+            refused(&state, &user, id, e.at("update_body"), again).await
+        }
     }
 }
 
@@ -861,7 +911,13 @@ pub async fn link_case(
             .await;
             Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
         }
-        Err(e) => refused(&state, &user, id, e).await,
+        Err(e) => {
+            let again = Again {
+                case: f.case.clone(),
+                ..Again::default()
+            };
+            refused(&state, &user, id, e, again).await
+        }
     }
 }
 
@@ -899,7 +955,13 @@ pub async fn resolve_cases(
             .await;
             Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
         }
-        Err(e) => refused(&state, &user, id, e.at("resolve_body")).await,
+        Err(e) => {
+            let again = Again {
+                resolve_body: f.body.clone(),
+                ..Again::default()
+            };
+            refused(&state, &user, id, e.at("resolve_body"), again).await
+        }
     }
 }
 

@@ -234,3 +234,77 @@ async fn requester_and_agent_in_a_real_browser() {
     );
     c.close().await.unwrap();
 }
+
+/// The report form shows, before the user submits, the operational
+/// messages of the service chosen; "Dette gjelder meg også" counts the
+/// user as affected instead of making a case.
+#[tokio::test]
+async fn this_concerns_me_too_on_the_report_form() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let app = spawn().await;
+    let c = browser.session("ansatt").await;
+    login(&c, &app.base, "ansatt").await;
+    c.goto(&format!("{}/portal/new", app.base)).await.unwrap();
+    let outage = "E-post er treg for mange brukere";
+    let maintenance = "Oppgradering av fagsystem helse";
+    let shown = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute(
+                    "return [...document.querySelectorAll('#ops-for-report > li')].filter(li => !li.hidden).map(li => li.querySelector('h2').textContent.trim())",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = shown(&c).await;
+    assert!(
+        all.contains(&outage.to_owned()) && all.contains(&maintenance.to_owned()),
+        "no service chosen: all of them: {all:?}"
+    );
+    // Choosing a service shows only its messages (and those for every service).
+    let select = c.find(Locator::Id("service_id")).await.unwrap();
+    select.select_by_label("E-post og kalender").await.unwrap();
+    assert_eq!(shown(&c).await, [outage], "only the e-mail outage");
+    select.select_by_label("Fagsystem helse").await.unwrap();
+    assert_eq!(shown(&c).await, [maintenance]);
+    select.select_by_label("E-post og kalender").await.unwrap();
+    let before = app.case_count().await;
+    c.find(Locator::Css("#ops-for-report > li:not([hidden]) button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let flash = text_when(&c, "#flash", |t| !t.is_empty()).await;
+    assert!(flash.contains("gjelder deg også"), "{flash}");
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/status/messages/"),
+        "on the message's page"
+    );
+    text_when(&c, "#op-concerned", |t| t.contains("berørt")).await;
+    assert_eq!(app.case_count().await, before, "no case was made");
+    let kari = app.store.user_by_username("ansatt").await.unwrap();
+    let follows = app.store.subscriptions_of(kari.id).await.unwrap();
+    assert_eq!(
+        follows
+            .iter()
+            .filter_map(|s| s.message_title.as_deref())
+            .collect::<Vec<_>>(),
+        [outage],
+        "she is told when it is resolved"
+    );
+}

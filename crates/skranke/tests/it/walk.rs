@@ -428,6 +428,42 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         "#login",
     )
     .await;
+    // The status board, a message and an unsubscribe link need no login.
+    let messages = app.store.op_messages(true).await.unwrap();
+    let outage = messages
+        .iter()
+        .find(|m| m.row.title.starts_with("E-post er treg"))
+        .unwrap()
+        .row
+        .id;
+    w.visit("/status").await;
+    w.screenshot("status").await;
+    w.visit(&format!("/status/messages/{outage}")).await;
+    let kari = app.store.user_by_username("ansatt").await.unwrap();
+    let network = app
+        .store
+        .list_services()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Nettverk")
+        .unwrap()
+        .id;
+    app.store
+        .subscribe(
+            kari.id,
+            skranke_core::operational::Follows::Service(network),
+            None,
+            "walk-unsubscribe",
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    w.visit("/unsubscribe/walk-unsubscribe").await;
+    w.submit("one-click unsubscribe", json!({}), "#unsubscribe")
+        .await;
+    assert!(w.text("#unsubscribed").await.contains("Nettverk"));
+    w.visit("/unsubscribe/finnes-ikke").await;
     total.add(w).await;
 
     // An employee: reports, follows up, reopens, manages the account.
@@ -485,6 +521,19 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     w.submit("follow-up report", json!({}), "#follow-up").await;
+    // The status board: follow a service; say an outage concerns me too.
+    w.visit("/status").await;
+    w.submit(
+        "follow a service",
+        json!({}),
+        &format!("#follow-service-{network}"),
+    )
+    .await;
+    assert!(w.text("#flash").await.contains("følger nå"));
+    w.visit(&format!("/status/messages/{outage}")).await;
+    w.submit("this concerns me too", json!({}), "#concerns-me")
+        .await;
+    assert!(w.text("#flash").await.contains("gjelder deg også"));
     // Copying a colleague on one's case, and taking them off again.
     let open = case_in(&app, Some("ansatt"), Status::InProgress).await;
     w.visit(&format!("/cases/{}", open.number)).await;
@@ -660,6 +709,53 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
         "reply to a closed case",
         json!({"reply-body": "Vi ser på det igjen."}),
         "#send-reply",
+    )
+    .await;
+    // Operational messages: publish one from a case, update it, link cases.
+    w.visit(&format!("/cases/{}", open.number)).await;
+    w.visit(&format!("/agent/messages?case={}", open.number))
+        .await;
+    w.visit("/agent/messages").await;
+    w.refused(
+        "message without text",
+        json!({"op-title": "Skriverne på skolen", "op-severity": "degraded"}),
+        "#create-message",
+    )
+    .await;
+    w.refused(
+        "message that ends before it starts",
+        json!({"op-body": "Vi ser på det.", "op-starts_at": "02.12.2026 10:00", "op-ends_at": "02.12.2026 09:00"}),
+        "#create-message",
+    )
+    .await;
+    w.submit(
+        "publish a message",
+        json!({"op-title": "Skriverne på skolen", "op-body": "Vi **ser** på det.", "op-severity": "degraded", "op-starts_at": "", "op-ends_at": ""}),
+        "#create-message",
+    )
+    .await;
+    assert!(w.text("#flash").await.contains("lagret"));
+    w.refused("update with nothing", json!({}), "#add-update")
+        .await;
+    w.submit(
+        "publish an update",
+        json!({"op-update_body": "Leverandøren er varslet."}),
+        "#add-update",
+    )
+    .await;
+    w.refused(
+        "link an unknown case",
+        json!({"op-case": "2026-999999"}),
+        "#link-case",
+    )
+    .await;
+    w.submit("link a case", json!({"op-case": open.number}), "#link-case")
+        .await;
+    assert!(w.text("#flash").await.contains(&open.number));
+    w.refused(
+        "expected end in the wrong form",
+        json!({"op-ends_at": "snart"}),
+        "#save-message",
     )
     .await;
     w.visit(&format!("/cases/{new_number}")).await;
