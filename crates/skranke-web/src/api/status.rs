@@ -243,6 +243,7 @@ async fn get_status(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Include resolved messages (the latest 500 messages in all).
@@ -260,12 +261,7 @@ async fn list_operational_messages(
     user: MaybeUser,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<OpMessageDto>>, ApiError> {
-    let Query(query) = query.map_err(|e| {
-        WebError::invalid_msg(
-            "query",
-            crate::i18n::Msg::new("error-malformed").arg("detail", e.body_text()),
-        )
-    })?;
+    let Query(query) = query.map_err(super::cases::query_error)?;
     let now = Timestamp::now();
     let list = status::list(
         &state,
