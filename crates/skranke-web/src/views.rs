@@ -387,6 +387,8 @@ pub struct PortalRow {
 #[template(path = "portal.html")]
 pub struct PortalPage {
     pub nav: Nav,
+    /// The operational messages active now (the status, in the portal).
+    pub ops: Vec<crate::pages::status::MessageView>,
     pub rows: Vec<PortalRow>,
     pub open_now: bool,
     pub hours: Vec<HoursRow>,

@@ -376,7 +376,7 @@ async fn operational_messages(
     use skranke_core::operational::{OpFields, OpKind, OpState, Severity};
     let first_report = store
         .list_cases(&skranke_store::CaseFilter {
-            text: Some("e-post".into()),
+            text: Some("Outlook".into()),
             limit: 1,
             ..skranke_store::CaseFilter::default()
         })

@@ -395,3 +395,5 @@ op-resolve-text = Reply to all { $count } open cases (they are resolved with thi
 op-start-hint = Empty: now. Format: { $example }
 unsubscribe-ask = Do you want to stop following "{ $what }"?
 unsubscribe-done = You no longer follow "{ $what }".
+op-history-linked = Case { $number } linked
+op-history-unlinked = Case { $number } removed

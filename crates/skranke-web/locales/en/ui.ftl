@@ -367,3 +367,5 @@ unsubscribe-gone = The subscription does not exist (any more).
 subscriptions = What you follow
 subscriptions-none = You follow no services or operational messages.
 subscription-stop = Stop following
+op-history-created = Created
+op-by-system = Skranke (automatic)

@@ -392,3 +392,5 @@ op-resolve-text = Svar til alle { $count } åpne saker (de løses med dette svar
 op-start-hint = Tom: nå. Format: { $example }
 unsubscribe-ask = Vil du slutte å følge «{ $what }»?
 unsubscribe-done = Du følger ikke lenger «{ $what }».
+op-history-linked = Sak { $number } knyttet til
+op-history-unlinked = Sak { $number } fjernet

@@ -367,3 +367,5 @@ unsubscribe-gone = Abonnementet finnes ikke (lenger).
 subscriptions = Det du følger
 subscriptions-none = Du følger ingen tjenester eller driftsmeldinger.
 subscription-stop = Slutt å følge
+op-history-created = Opprettet
+op-by-system = Skranke (automatisk)

@@ -60,6 +60,7 @@ pub async fn home(
         })
         .collect();
     Ok(PortalPage {
+        ops: super::status::active_for(&state, &user).await?,
         nav: Nav::of(&user),
         rows,
         open_now: state.hours.is_open(Timestamp::now()),

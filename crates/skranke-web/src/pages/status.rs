@@ -64,7 +64,12 @@ impl MessageView {
             html: crate::markdown::to_html(&r.row.body),
             state: m.state_at(now),
             status_key: m.causes().key(),
-            status_label: m.causes().label(),
+            // What it does to its services while active; before and after, its state.
+            status_label: if m.is_active(now) {
+                m.causes().label()
+            } else {
+                m.state_at(now).label()
+            },
             published: r.row.published,
             overdue: m.is_overdue(now),
             starts_at: r.row.starts_at,
@@ -150,6 +155,21 @@ pub async fn board(
         upcoming,
         following,
     })
+}
+
+/// The messages active now, as the portal's home shows them.
+pub async fn active_for(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<MessageView>, WebError> {
+    let now = Timestamp::now();
+    let services = state.store.list_services().await?;
+    let board = status::board(state, reader_of(Some(&user.user)), now).await?;
+    Ok(board
+        .active
+        .iter()
+        .map(|r| MessageView::of(r, &services, now))
+        .collect())
 }
 
 /// The active messages a report form shows before the user submits.
@@ -259,6 +279,59 @@ impl MessagePage {
     pub fn severities(&self) -> [Severity; 2] {
         Severity::ALL
     }
+
+    /// One edit in words: what changed, from what, to what.
+    pub fn history_line(&self, h: &OpHistoryRow) -> String {
+        let services = self.desk.as_ref().map(|d| &d.services);
+        let value = |v: &Option<String>| -> String {
+            let v = v.as_deref().unwrap_or("");
+            match h.field.as_str() {
+                "state" | "created" => v
+                    .parse::<OpState>()
+                    .map_or_else(|_| v.to_owned(), |s| s.label()),
+                "severity" => v
+                    .parse::<Severity>()
+                    .map_or_else(|_| crate::i18n::t("op-no-severity"), |s| s.label()),
+                "starts_at" | "ends_at" => v
+                    .parse::<i64>()
+                    .map_or_else(|_| "–".to_owned(), |ms| ms.local()),
+                "services" if v.is_empty() => crate::i18n::t("op-all-services"),
+                "services" => v
+                    .split(' ')
+                    .filter_map(|id| id.parse::<i64>().ok())
+                    .map(|id| {
+                        services
+                            .and_then(|l| l.iter().find(|(s, _)| s.id == id))
+                            .map_or_else(|| id.to_string(), |(s, _)| s.name.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "body" => {
+                    let text: String = v.chars().take(60).collect();
+                    if v.chars().count() > 60 {
+                        format!("{text}…")
+                    } else {
+                        text
+                    }
+                }
+                _ => v.to_owned(),
+            }
+        };
+        let label = match h.field.as_str() {
+            "created" => crate::i18n::t("op-history-created"),
+            f => crate::i18n::t(&format!("field-{f}")),
+        };
+        match (h.field.as_str(), &h.old_value, &h.new_value) {
+            ("case", None, new) => Msg::new("op-history-linked")
+                .arg("number", value(new))
+                .text(),
+            ("case", old, _) => Msg::new("op-history-unlinked")
+                .arg("number", value(old))
+                .text(),
+            (_, None, new) => format!("{label}: {}", value(new)),
+            (_, old, new) => format!("{label}: {} → {}", value(old), value(new)),
+        }
+    }
     pub fn open_cases(&self) -> usize {
         self.desk.as_ref().map_or(0, |d| {
             d.cases.iter().filter(|c| !c.status.is_finished()).count()
@@ -344,7 +417,8 @@ async fn message_page(
         m: MessageView::of(&r, &services, now),
         updates,
         staff,
-        may_report: user.is_some_and(|u| u.user.kind.is_customer()),
+        // The desk links cases instead; pupils and guardians are helped by their school.
+        may_report: user.is_some_and(|u| u.user.kind.is_customer() && !u.user.kind.is_staff()),
         concerned,
         following,
         desk,

@@ -430,9 +430,10 @@ async fn each_person_chooses_which_notices_come_by_mail() {
             "replied",
             "waiting_for_you",
             "resolved",
-            "copied"
+            "copied",
+            "status_update"
         ],
-        "a requester's five"
+        "a requester's six"
     );
     assert!(choices.iter().all(|c| c["email"] == true));
     assert_eq!(
