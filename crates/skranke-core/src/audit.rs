@@ -21,6 +21,8 @@ pub enum AuditEvent {
     UserActivated,
     UserDeactivated,
     UserTeamChanged,
+    /// An admin made someone their organisation's contact, or not.
+    OrgContactChanged,
     OrganizationCreated,
     UnitCreated,
     TeamCreated,
@@ -32,7 +34,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    pub const ALL: [AuditEvent; 19] = [
+    pub const ALL: [AuditEvent; 20] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -46,6 +48,7 @@ impl AuditEvent {
         Self::UserActivated,
         Self::UserDeactivated,
         Self::UserTeamChanged,
+        Self::OrgContactChanged,
         Self::OrganizationCreated,
         Self::UnitCreated,
         Self::TeamCreated,
@@ -69,6 +72,7 @@ impl AuditEvent {
             Self::UserActivated => "user_activated",
             Self::UserDeactivated => "user_deactivated",
             Self::UserTeamChanged => "user_team_changed",
+            Self::OrgContactChanged => "org_contact_changed",
             Self::OrganizationCreated => "organization_created",
             Self::UnitCreated => "unit_created",
             Self::TeamCreated => "team_created",

@@ -24,6 +24,8 @@ pub struct User {
     pub must_change_password: bool,
     /// The language the person chose (`nb`, `en`); none follows the browser.
     pub locale: Option<String>,
+    /// Speaks for their organisation (may subscribe for it).
+    pub org_contact: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

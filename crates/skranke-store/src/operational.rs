@@ -825,16 +825,14 @@ impl Store {
             .await?)
     }
 
-    /// Whether the person speaks for their organisation.
-    pub async fn is_org_contact(&self, user_id: i64) -> Result<bool, StoreError> {
-        Ok(self
-            .reader()
-            .scalar_opt(q("SELECT org_contact FROM users WHERE id = $1").bind(user_id))
-            .await?
-            .unwrap_or(false))
-    }
-
-    pub async fn set_org_contact(&self, user_id: i64, contact: bool) -> Result<(), StoreError> {
+    /// Makes someone their organisation's contact, or not (audited).
+    pub async fn set_org_contact(
+        &self,
+        user_id: i64,
+        contact: bool,
+        entry: &skranke_core::audit::AuditEntry,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let n = tx
             .exec(
@@ -843,10 +841,11 @@ impl Store {
                     .bind(user_id),
             )
             .await?;
-        tx.commit().await?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        crate::auth::audit(&mut tx, entry, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use skranke_core::audit::AuditEntry;
 /// The SELECT that every `User` is read with.
 pub(crate) const USER_COLUMNS: &str = "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.kind, \
     u.org_id, o.name AS org_name, u.unit_id, un.name AS unit_name, u.team_id, t.name AS team_name, u.active, \
-    u.must_change_password, u.locale";
+    u.must_change_password, u.locale, u.org_contact";
 /// The joins that give a user the names of their organization, unit and team.
 pub(crate) const USER_JOINS: &str = "LEFT JOIN organizations o ON o.id = u.org_id \
     LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN teams t ON t.id = u.team_id";

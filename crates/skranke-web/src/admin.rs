@@ -166,6 +166,32 @@ pub async fn set_team(
         .await?)
 }
 
+/// Makes a customer their organisation's contact (who may subscribe to
+/// operational messages for it), or not. Staff and people of no
+/// organisation cannot be one.
+pub async fn set_org_contact(
+    state: &AppState,
+    id: i64,
+    contact: bool,
+    entry: AuditEntry,
+) -> Result<(), WebError> {
+    let target = state.store.user(id).await?;
+    if contact && (target.org_id.is_none() || !target.kind.is_customer() || target.kind.is_staff())
+    {
+        return Err(WebError::invalid("org_contact", "error-not-org-member"));
+    }
+    let entry = AuditEntry {
+        event: AuditEvent::OrgContactChanged,
+        subject_id: Some(id),
+        detail: contact.to_string(),
+        ..entry
+    };
+    Ok(state
+        .store
+        .set_org_contact(id, contact, &entry, Timestamp::now())
+        .await?)
+}
+
 /// Sets a one-time password that must be changed at the next login, and
 /// ends the user's sessions. Returns the password, to be shown once.
 pub async fn reset_password(

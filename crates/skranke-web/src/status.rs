@@ -356,14 +356,13 @@ pub async fn subscribe(
                 "error-not-org-contact",
             ));
         };
-        let contact = state.store.is_org_contact(user.id).await?;
         if !operational::may_subscribe_for_org(
             Actor {
                 user_id: user.id,
                 kind: user.kind,
             },
             user.org_id,
-            contact,
+            user.org_contact,
             org,
         ) {
             return Err(WebError::invalid(

@@ -128,6 +128,8 @@ const FIELDS: &[&str] = &[
     "state",
     "case",
     "note",
+    "org_contact",
+    "for_organization",
 ];
 
 /// A field's name as an argument of a message.

@@ -369,3 +369,6 @@ subscriptions-none = You follow no services or operational messages.
 subscription-stop = Stop following
 op-history-created = Created
 op-by-system = Skranke (automatic)
+org-contact-make = Make contact
+org-contact-remove = Not contact
+op-for-org = For my organisation (contact)

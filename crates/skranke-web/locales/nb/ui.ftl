@@ -369,3 +369,6 @@ subscriptions-none = Du følger ingen tjenester eller driftsmeldinger.
 subscription-stop = Slutt å følge
 op-history-created = Opprettet
 op-by-system = Skranke (automatisk)
+org-contact-make = Gjør til kontaktperson
+org-contact-remove = Ikke kontaktperson
+op-for-org = For organisasjonen min (kontaktperson)

@@ -85,6 +85,8 @@ pub struct UserDto {
     /// The language they chose; `null`: their browser's (`Accept-Language`).
     #[schema(value_type = Option<LocaleSchema>)]
     pub locale: Option<Lang>,
+    /// Speaks for their organisation (may subscribe for it).
+    pub org_contact: bool,
 }
 
 impl From<User> for UserDto {
@@ -103,6 +105,7 @@ impl From<User> for UserDto {
             active: u.active,
             must_change_password: u.must_change_password,
             locale: u.locale.as_deref().and_then(Lang::parse),
+            org_contact: u.org_contact,
         }
     }
 }

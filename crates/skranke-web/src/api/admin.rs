@@ -155,6 +155,10 @@ pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "super::whole::nullable")]
     #[schema(value_type = Option<i64>)]
     pub team_id: Option<Option<i64>>,
+    /// A customer of an organisation who speaks for it: may subscribe to
+    /// operational messages on its behalf.
+    #[serde(default)]
+    pub org_contact: Option<bool>,
 }
 
 /// Activate or deactivate a person, or set their team (admins).
@@ -186,6 +190,15 @@ async fn update_user(
     }
     if let Some(team) = req.team_id {
         admin::set_team(&state, id, team, user.audit(AuditEvent::UserTeamChanged)).await?;
+    }
+    if let Some(contact) = req.org_contact {
+        admin::set_org_contact(
+            &state,
+            id,
+            contact,
+            user.audit(AuditEvent::OrgContactChanged),
+        )
+        .await?;
     }
     Ok(Json(state.store.user(id).await?.into()))
 }

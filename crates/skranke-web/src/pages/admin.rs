@@ -197,6 +197,35 @@ pub async fn set_active(
     act(&state, &user, result, row_again()).await
 }
 
+/// Makes a customer their organisation's contact, or not (`active`: `true`/`false`).
+pub async fn set_org_contact(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    PagePath(id): PagePath<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    let contact = f.active == "true";
+    let result = async {
+        let target = state.store.user(id).await?;
+        admin::set_org_contact(
+            &state,
+            id,
+            contact,
+            user.audit(AuditEvent::OrgContactChanged),
+        )
+        .await?;
+        let key = if contact {
+            "flash-org-contact-made"
+        } else {
+            "flash-org-contact-removed"
+        };
+        Ok(Msg::new(key).arg("username", target.username))
+    }
+    .await;
+    act(&state, &user, result, row_again()).await
+}
+
 #[derive(Deserialize)]
 pub struct TeamForm {
     #[serde(default)]

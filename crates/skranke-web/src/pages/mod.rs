@@ -120,6 +120,7 @@ pub const ROUTES: &[Route] = &[
     action("/admin/users", || post(admin::create_user)),
     action("/admin/users/{id}/active", || post(admin::set_active)),
     action("/admin/users/{id}/team", || post(admin::set_team)),
+    action("/admin/users/{id}/contact", || post(admin::set_org_contact)),
     action("/admin/users/{id}/password", || post(admin::reset_password)),
     page("/admin/audit", || get(admin::audit)),
     page("/admin/mail", || get(admin::mail)),

@@ -97,6 +97,8 @@ pub struct StatusPage {
     pub upcoming: Vec<MessageView>,
     /// What the logged-in reader follows, by service id.
     pub following: Vec<i64>,
+    /// The reader speaks for their organisation (may follow for it).
+    pub org_contact: bool,
 }
 
 fn views(
@@ -149,6 +151,7 @@ pub async fn board(
         None => Vec::new(),
     };
     Ok(StatusPage {
+        org_contact: user.as_ref().is_some_and(|u| u.user.org_contact),
         nav: user.as_ref().map(Nav::of),
         services: services_v,
         active,
@@ -242,6 +245,7 @@ pub struct MessagePage {
     pub may_report: bool,
     pub concerned: bool,
     pub following: bool,
+    pub org_contact: bool,
     /// The desk's part (agents only).
     pub desk: Option<Desk>,
 }
@@ -421,6 +425,7 @@ async fn message_page(
         may_report: user.is_some_and(|u| u.user.kind.is_customer() && !u.user.kind.is_staff()),
         concerned,
         following,
+        org_contact: user.is_some_and(|u| u.user.org_contact),
         desk,
     })
 }
@@ -871,26 +876,32 @@ pub struct EditForm {
     note: String,
 }
 
-/// Redisplays the message page with the problem at its field.
-async fn refused(
+/// The answer to one of the message page's forms: back to the page with
+/// what happened, or the page again with the problem at its field and
+/// what was typed.
+async fn answer(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    e: WebError,
+    result: Result<Msg, WebError>,
     again: Again,
 ) -> Result<Response, WebError> {
-    match e {
-        WebError::Invalid { field, msg } | WebError::Conflict { field, msg } => {
+    match result {
+        Ok(done) => {
+            user.confirm(state, done).await;
+            Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
+        }
+        Err(WebError::Invalid { field, msg } | WebError::Conflict { field, msg }) => {
             let errors = FormErrors::of("op-", &field, &msg);
             let page = message_page(state, Some(user), id, errors, again).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        e => Err(e),
+        Err(e) => Err(e),
     }
 }
 
-/// The desk's edit of a message: its state, severity, services, expected
-/// end, and publishing a draft.
+/// The desk's edit of a message: its title, text, state, severity,
+/// services, expected end, and publishing a draft.
 pub async fn edit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -915,25 +926,18 @@ pub async fn edit(
             published: f.publish.as_ref().map(|_| true),
             ..OpPatch::default()
         };
-        status::edit(&state, user.actor(), id, version, patch, &f.note).await
+        status::edit(&state, user.actor(), id, version, patch, &f.note).await?;
+        Ok(Msg::new("flash-op-saved"))
     }
     .await;
-    match result {
-        Ok(_) => {
-            user.confirm(&state, Msg::new("flash-op-saved")).await;
-            Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
-        }
-        Err(e) => {
-            let again = Again {
-                note: f.note.clone(),
-                ends_at: Some(f.ends_at.clone()),
-                title: f.title.clone(),
-                body: f.body.clone(),
-                ..Again::default()
-            };
-            refused(&state, &user, id, e, again).await
-        }
-    }
+    let again = Again {
+        note: f.note.clone(),
+        ends_at: Some(f.ends_at.clone()),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        ..Again::default()
+    };
+    answer(&state, &user, id, result, again).await
 }
 
 #[derive(Deserialize)]
@@ -953,20 +957,15 @@ pub async fn add_update(
     Form(f): Form<BodyForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    match status::add_update(&state, user.actor(), id, &f.body, None).await {
-        Ok(_) => {
-            user.confirm(&state, Msg::new("flash-op-update-added"))
-                .await;
-            Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
-        }
-        Err(e) => {
-            let again = Again {
-                update_body: f.body.clone(),
-                ..Again::default()
-            };
-            refused(&state, &user, id, e.at("update_body"), again).await
-        }
-    }
+    let result = status::add_update(&state, user.actor(), id, &f.body, None)
+        .await
+        .map(|_| Msg::new("flash-op-update-added"))
+        .map_err(|e| e.at("update_body"));
+    let again = Again {
+        update_body: f.body.clone(),
+        ..Again::default()
+    };
+    answer(&state, &user, id, result, again).await
 }
 
 pub async fn link_case(
@@ -976,23 +975,14 @@ pub async fn link_case(
     Form(f): Form<BodyForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    match status::link_case(&state, user.actor(), id, &f.case).await {
-        Ok(case) => {
-            user.confirm(
-                &state,
-                Msg::new("flash-op-case-linked").arg("number", case.number),
-            )
-            .await;
-            Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
-        }
-        Err(e) => {
-            let again = Again {
-                case: f.case.clone(),
-                ..Again::default()
-            };
-            refused(&state, &user, id, e, again).await
-        }
-    }
+    let result = status::link_case(&state, user.actor(), id, &f.case)
+        .await
+        .map(|case| Msg::new("flash-op-case-linked").arg("number", case.number));
+    let again = Again {
+        case: f.case.clone(),
+        ..Again::default()
+    };
+    answer(&state, &user, id, result, again).await
 }
 
 pub async fn unlink_case(
@@ -1018,25 +1008,19 @@ pub async fn resolve_cases(
     Form(f): Form<BodyForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    match status::resolve_linked(&state, user.actor(), id, &f.body).await {
-        Ok(done) => {
-            user.confirm(
-                &state,
-                Msg::new("flash-op-cases-resolved")
-                    .arg("count", done.resolved.len() as i64)
-                    .arg("skipped", done.skipped.len() as i64),
-            )
-            .await;
-            Ok(Redirect::to(&format!("/status/messages/{id}")).into_response())
-        }
-        Err(e) => {
-            let again = Again {
-                resolve_body: f.body.clone(),
-                ..Again::default()
-            };
-            refused(&state, &user, id, e.at("resolve_body"), again).await
-        }
-    }
+    let result = status::resolve_linked(&state, user.actor(), id, &f.body)
+        .await
+        .map(|done| {
+            Msg::new("flash-op-cases-resolved")
+                .arg("count", done.resolved.len() as i64)
+                .arg("skipped", done.skipped.len() as i64)
+        })
+        .map_err(|e| e.at("resolve_body"));
+    let again = Again {
+        resolve_body: f.body.clone(),
+        ..Again::default()
+    };
+    answer(&state, &user, id, result, again).await
 }
 
 /// The messages a case is linked to, and the open ones it may be linked to

@@ -664,3 +664,84 @@ async fn the_feeds_are_valid_atom() {
         .unwrap();
     assert!(!out.status.success(), "a feed without an id must fail");
 }
+
+both!(an_organisations_contact_follows_for_it);
+async fn an_organisations_contact_follows_for_it() {
+    let app = spawn_with(skranke_core::Config::default()).await;
+    let admin = app.token("admin").await;
+    let agent = app.token("agent1").await;
+    let kari = app.token("ansatt").await;
+    let network = service_id(&app, "Nettverk").await;
+    let for_org = json!({"service_id": network, "for_organization": true});
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/subscriptions",
+            &kari,
+            Some(for_org.clone()),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a contact yet"
+    );
+    let kari_id = app.store.user_by_username("ansatt").await.unwrap().id;
+    let kari_path = format!("/api/v1/users/{kari_id}");
+    let set = |on: bool| {
+        app.api(
+            Method::PATCH,
+            &kari_path,
+            &admin,
+            Some(json!({"org_contact": on})),
+        )
+    };
+    let r = set(true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["org_contact"], true);
+    let elev = app.store.user_by_username("elev").await.unwrap().id;
+    let r = app
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/users/{elev}"),
+            &admin,
+            Some(json!({"org_contact": true})),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a pupil speaks for no one"
+    );
+    let r = app
+        .api(Method::POST, "/api/v1/subscriptions", &kari, Some(for_org))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let subs: Value = r.json().await.unwrap();
+    assert_eq!(subs[0]["organization"], "Kommune A");
+    let told = || async {
+        get(&app, "/api/v1/notifications", &kari)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "status_update")
+            .count()
+    };
+    create(&app, &agent, json!({"kind": "outage", "title": "Nettet faller ut", "body": "x", "severity": "degraded", "services": [network]})).await;
+    assert_eq!(
+        told().await,
+        1,
+        "the contact hears of it for the organisation"
+    );
+    assert_eq!(set(false).await.status(), StatusCode::OK);
+    create(&app, &agent, json!({"kind": "outage", "title": "Nettet igjen", "body": "x", "severity": "degraded", "services": [network]})).await;
+    assert_eq!(told().await, 1, "no longer the contact: no longer told");
+    let tables = app.store.export_tables().await.unwrap();
+    assert!(
+        rows(&tables, "audit_log")
+            .iter()
+            .any(|a| a["event"] == "org_contact_changed"),
+        "audited"
+    );
+}

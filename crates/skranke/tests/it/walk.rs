@@ -530,7 +530,16 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     assert!(w.text("#flash").await.contains("følger nå"));
+    // Her Outlook case is linked to the e-mail outage, so she is affected
+    // by it already; tonight's maintenance concerns her too.
+    let maintenance = messages
+        .iter()
+        .find(|m| m.row.title.starts_with("Oppgradering"))
+        .unwrap()
+        .row
+        .id;
     w.visit(&format!("/status/messages/{outage}")).await;
+    w.visit(&format!("/status/messages/{maintenance}")).await;
     w.submit("this concerns me too", json!({}), "#concerns-me")
         .await;
     assert!(w.text("#flash").await.contains("gjelder deg også"));
