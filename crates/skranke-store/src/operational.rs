@@ -334,38 +334,47 @@ impl Store {
         } else {
             " WHERE m.state <> 'resolved'"
         };
+        let chosen = format!(
+            "SELECT m.id FROM op_messages m{filter} ORDER BY m.starts_at DESC, m.id DESC LIMIT 500"
+        );
         let rows: Vec<OpRow> = self
             .reader()
             .all(q(format!(
-                "{OP_SELECT}{filter} ORDER BY m.starts_at DESC, m.id DESC LIMIT 500"
+                "{OP_SELECT} WHERE m.id IN ({chosen}) ORDER BY m.starts_at DESC, m.id DESC"
             )))
             .await?;
+        // The services and organisations of the chosen messages only (a
+        // message and its scope are written in one transaction).
+        let mut scope: std::collections::HashMap<i64, (Vec<i64>, Vec<i64>)> =
+            std::collections::HashMap::new();
         let services: Vec<(i64, i64)> = self
             .reader()
-            .all(q(
-                "SELECT message_id, service_id FROM op_message_services ORDER BY service_id",
-            ))
+            .all(q(format!(
+                "SELECT message_id, service_id FROM op_message_services WHERE message_id IN ({chosen}) \
+                 ORDER BY service_id"
+            )))
             .await?;
+        for (m, s) in services {
+            scope.entry(m).or_default().0.push(s);
+        }
         let orgs: Vec<(i64, i64)> = self
             .reader()
-            .all(q(
-                "SELECT message_id, org_id FROM op_message_orgs ORDER BY org_id",
-            ))
+            .all(q(format!(
+                "SELECT message_id, org_id FROM op_message_orgs WHERE message_id IN ({chosen}) ORDER BY org_id"
+            )))
             .await?;
+        for (m, o) in orgs {
+            scope.entry(m).or_default().1.push(o);
+        }
         Ok(rows
             .into_iter()
-            .map(|row| OpRecord {
-                services: services
-                    .iter()
-                    .filter(|(m, _)| *m == row.id)
-                    .map(|(_, s)| *s)
-                    .collect(),
-                orgs: orgs
-                    .iter()
-                    .filter(|(m, _)| *m == row.id)
-                    .map(|(_, o)| *o)
-                    .collect(),
-                row,
+            .map(|row| {
+                let (services, orgs) = scope.remove(&row.id).unwrap_or_default();
+                OpRecord {
+                    services,
+                    orgs,
+                    row,
+                }
             })
             .collect())
     }

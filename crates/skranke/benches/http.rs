@@ -1,8 +1,10 @@
 //! The HTTP hot paths on each backend, same harness: case creation
 //! (`POST /api/v1/cases`: token auth, number, assignment, history and SLA
 //! state in one durable transaction) and queue listing (`GET
-//! /api/v1/cases?queue=open&sort=deadline`, 50 a page), several clients at
-//! once against a real server on loopback. Prints throughput and latency.
+//! /api/v1/cases?queue=open&sort=deadline`, 50 a page) and the status board
+//! (`GET /api/v1/status` without a token: what everyone reads during an
+//! outage), several clients at once against a real server on loopback.
+//! Prints throughput and latency.
 //!
 //! cargo bench -p skranke --bench http
 //! SKRANKE_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test adds PostgreSQL
@@ -80,6 +82,7 @@ where
 async fn bench(backend: &str, store: Store, dir: std::path::PathBuf) {
     let cases = env_or("SKRANKE_BENCH_CASES", 4000);
     let lists = env_or("SKRANKE_BENCH_LISTS", 4000);
+    let boards = env_or("SKRANKE_BENCH_STATUS", 4000);
     let clients = env_or("SKRANKE_BENCH_CLIENTS", 16);
     skranke::demo::seed(&store).await.unwrap();
     let requester = token_for(&store, "ansatt").await;
@@ -111,6 +114,22 @@ async fn bench(backend: &str, store: Store, dir: std::path::PathBuf) {
                     .await
                     .unwrap();
                 assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+                r.bytes().await.unwrap();
+            }
+        },
+    )
+    .await;
+
+    let (c, url) = (client.clone(), base.replace("/cases", "/status"));
+    load(
+        &format!("{backend} status board"),
+        boards,
+        clients,
+        move |_| {
+            let (c, url) = (c.clone(), url.clone());
+            async move {
+                let r = c.get(&url).send().await.unwrap();
+                assert_eq!(r.status(), reqwest::StatusCode::OK);
                 r.bytes().await.unwrap();
             }
         },

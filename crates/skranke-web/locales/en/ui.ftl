@@ -372,3 +372,4 @@ op-by-system = Skranke (automatic)
 org-contact-make = Make contact
 org-contact-remove = Not contact
 op-for-org = For my organisation (contact)
+op-case-known = The fault is known and has an operational message. The latest is there:

@@ -372,3 +372,4 @@ op-by-system = Skranke (automatisk)
 org-contact-make = Gjør til kontaktperson
 org-contact-remove = Ikke kontaktperson
 op-for-org = For organisasjonen min (kontaktperson)
+op-case-known = Feilen er kjent og meldt som driftsmelding. Der står det siste:

@@ -166,11 +166,7 @@ pub async fn case_page(
             .unwrap_or_else(|| case.handler_id.map(|h| h.to_string()).unwrap_or_default()),
     };
     let sla = state.store.sla();
-    let (op_linked, op_open) = if staff {
-        super::status::of_case(state, case.id).await?
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (op_linked, op_open) = super::status::of_case(state, case.id, &user.user).await?;
     Ok(CasePage {
         op_linked,
         op_open,

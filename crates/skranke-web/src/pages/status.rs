@@ -1023,14 +1023,16 @@ pub async fn resolve_cases(
     answer(&state, &user, id, result, again).await
 }
 
-/// The messages a case is linked to, and the open ones it may be linked to
-/// (for the case page's section).
+/// The messages a case is linked to that its reader may see, and for the
+/// desk the open ones it may be linked to (for the case page's section).
 pub async fn of_case(
     state: &AppState,
     case_id: i64,
+    reader: &skranke_store::User,
 ) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), WebError> {
     let linked_ids = state.store.case_op_messages(case_id).await?;
-    let all = status::list(state, Reader::Staff, true).await?;
+    let reader = reader_of(Some(reader));
+    let all = status::list(state, reader, true).await?;
     let now = Timestamp::now();
     let linked = all
         .iter()
@@ -1039,6 +1041,7 @@ pub async fn of_case(
         .collect();
     let open = all
         .iter()
+        .filter(|_| reader == Reader::Staff)
         .filter(|r| !linked_ids.contains(&r.row.id))
         .filter(|r| {
             let m: OpMessage = r.rules();

@@ -172,6 +172,15 @@ async fn an_outage_from_report_to_mass_resolution() {
         .map(|c| c["number"].as_str().unwrap())
         .collect();
     assert_eq!(numbers, [first.as_str(), second.as_str()]);
+    // Kari's case page tells her the fault is known, and where to read more.
+    let (_, mine) = app.get(&kc, &format!("/cases/{first}")).await;
+    assert!(
+        mine.contains("id=\"case-op-linked\"") && mine.contains(&format!("/status/messages/{id}"))
+    );
+    assert!(
+        !mine.contains("id=\"case-op-link\""),
+        "but links nothing herself"
+    );
     let whole = get(&app, &format!("/api/v1/operational-messages/{id}"), &agent).await;
     assert_eq!(whole["affected"], 2, "Kari (her cases) and Ola (said so)");
     // An update reaches the service's follower and the affected, in the
