@@ -5,6 +5,7 @@ pub mod assign;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod catalog;
 pub mod change;
 pub mod client;
 pub mod config;
