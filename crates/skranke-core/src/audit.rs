@@ -27,6 +27,8 @@ pub enum AuditEvent {
     UnitCreated,
     TeamCreated,
     ServiceCreated,
+    /// A service's description was imported over the one it had.
+    ServiceUpdated,
     /// An admin let a held e-mail through, to become a case.
     MailReleased,
     /// An admin deleted a held e-mail.
@@ -34,7 +36,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    pub const ALL: [AuditEvent; 20] = [
+    pub const ALL: [AuditEvent; 21] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -53,6 +55,7 @@ impl AuditEvent {
         Self::UnitCreated,
         Self::TeamCreated,
         Self::ServiceCreated,
+        Self::ServiceUpdated,
         Self::MailReleased,
         Self::MailDeleted,
     ];
@@ -77,6 +80,7 @@ impl AuditEvent {
             Self::UnitCreated => "unit_created",
             Self::TeamCreated => "team_created",
             Self::ServiceCreated => "service_created",
+            Self::ServiceUpdated => "service_updated",
             Self::MailReleased => "mail_released",
             Self::MailDeleted => "mail_deleted",
         }

@@ -23,7 +23,17 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("org_domains", &[("domain", Str), ("org_id", I64)]),
     ("units", &[("id", I64), ("org_id", I64), ("name", Str)]),
     ("teams", &[("id", I64), ("name", Str)]),
-    ("services", &[("id", I64), ("name", Str), ("active", Bool)]),
+    (
+        "services",
+        &[
+            ("id", I64),
+            ("name", Str),
+            ("active", Bool),
+            ("key", Str),
+            ("category", Str),
+            ("status_line", Str),
+        ],
+    ),
     (
         "users",
         &[
@@ -226,6 +236,14 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("leased_by", Str),
             ("lease_until", I64),
         ],
+    ),
+    (
+        "service_sections",
+        &[("service_id", I64), ("section", Str), ("body", Str)],
+    ),
+    (
+        "service_roles",
+        &[("service_id", I64), ("role", Str), ("holder", Str)],
     ),
     (
         "op_messages",

@@ -5,6 +5,7 @@
 
 mod auth;
 mod cases;
+mod catalog;
 mod db;
 mod error;
 mod export;
@@ -24,6 +25,7 @@ pub use cases::{
     BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, Copied, CreateCase, NewAttachment, Queue,
     Registered,
 };
+pub use catalog::Imported;
 pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;

@@ -82,13 +82,19 @@ impl Store {
         entry: &AuditEntry,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        self.insert_named(
-            "INSERT INTO services (name) VALUES ($1) RETURNING id",
-            name,
-            entry,
-            now,
-        )
-        .await
+        // Its key comes from its name (`skranke catalog export KEY`).
+        let mut tx = self.begin().await?;
+        let id = tx
+            .scalar(
+                q("INSERT INTO services (name, key) VALUES ($1, $2) RETURNING id")
+                    .bind(name)
+                    .bind(skranke_core::catalog::key_of(name)),
+            )
+            .await
+            .map_err(|e| StoreError::unique(e, "name"))?;
+        audit(&mut tx, entry, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Inserts a row whose only given column is a unique `name`.

@@ -94,10 +94,42 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Work with the service catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
     /// Ask the SLA engine.
     Sla {
         #[command(subcommand)]
         command: SlaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Create or update a service from its description (the seven-section
+    /// form: `# NAME`, `STATUS: …`, `## 1 BESKRIVELSE AV TJENESTEN` … `## 7 ROLLER`).
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The description, Markdown.
+        file: PathBuf,
+        /// The service's key (default: from its name, `kundeservice`).
+        #[arg(long)]
+        key: Option<String>,
+        /// The category it is listed under.
+        #[arg(long, default_value = "")]
+        category: String,
+    },
+    /// Write a service's description in the same form.
+    Export {
+        #[command(flatten)]
+        data: DataArgs,
+        key: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -195,6 +227,63 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
 }
 
 /// The database named by `--database`, or the SQLite file in the data directory.
+async fn catalog(command: CatalogCommand) -> Result<()> {
+    use skranke_core::catalog::{self, CatalogService};
+    match command {
+        CatalogCommand::Import {
+            data,
+            file,
+            key,
+            category,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let form = catalog::parse(&text).with_context(|| format!("{}", file.display()))?;
+            if let Some(k) = key.as_deref().filter(|k| !catalog::valid_key(k)) {
+                bail!("--key: `{k}` is not a key (lower-case letters, digits and -)");
+            }
+            let service = CatalogService::from_form(form, key.as_deref(), &category);
+            if !catalog::valid_key(&service.key) {
+                bail!(
+                    "the name `{}` gives no key; give one with --key",
+                    service.name
+                );
+            }
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let entry = cli_entry(AuditEvent::ServiceUpdated, &service.key);
+            let done = store
+                .import_service(&service, &entry, Timestamp::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{} service {} ({}): {} sections, {} roles",
+                if done.created { "created" } else { "updated" },
+                service.key,
+                service.name,
+                service.description.sections.len(),
+                service.description.roles.len()
+            );
+            Ok(())
+        }
+        CatalogCommand::Export { data, key, output } => {
+            let store = open_store(&data, &load_config(data.config.as_deref())?).await?;
+            let service = store.catalog_service(&key).await.map_err(|e| match e {
+                skranke_store::StoreError::NotFound => {
+                    anyhow::anyhow!("no service has the key `{key}`")
+                }
+                e => anyhow::anyhow!("{e}"),
+            })?;
+            let text = service.to_form();
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+    }
+}
+
 async fn open_store(args: &DataArgs, config: &Config) -> Result<Store> {
     let sla = skranke_store::SlaSettings::from_config(config)
         .map_err(|errors| anyhow::anyhow!("{}", skranke_core::config::describe(&errors)))?;
@@ -238,6 +327,7 @@ async fn run(cli: Cli) -> Result<()> {
             smtp_relay,
         } => serve(data, listen, demo, smtp_listen, smtp_relay).await,
         Command::Sla { command } => sla(command),
+        Command::Catalog { command } => catalog(command).await,
         Command::Export { data, output } => {
             let config = load_config(data.config.as_deref())?;
             let store = open_store(&data, &config).await?;

@@ -403,3 +403,4 @@ error-not-org-member = Only a customer of an organisation can be its contact.
 audit-org_contact_changed = Contact changed
 field-org_contact = Contact
 field-for_organization = For the organisation
+audit-service_updated = Service updated

@@ -400,3 +400,4 @@ error-not-org-member = Bare en kunde i en organisasjon kan være kontaktperson f
 audit-org_contact_changed = Kontaktperson endret
 field-org_contact = Kontaktperson
 field-for_organization = For organisasjonen
+audit-service_updated = Tjeneste oppdatert

@@ -541,3 +541,80 @@ for t in threads: t.join()
     server.wait().unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The real description of Kundeservice, as the requirements have it.
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../skranke-core/tests/data/kundeservice-tjenestebeskrivelse.md"
+);
+
+both!(a_service_description_imports_and_exports_in_its_own_form);
+async fn a_service_description_imports_and_exports_in_its_own_form() {
+    let app = spawn().await;
+    let db = app.db.args(&app.data);
+    let run = |args: &[&str]| {
+        let out = skranke()
+            .args(["catalog"])
+            .args(args)
+            .args(&db)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = run(&["import", SEED, "--category", "Brukerstøtte"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim(),
+        "created service kundeservice (Kundeservice): 6 sections, 3 roles"
+    );
+    let seed = skranke_core::catalog::parse(&std::fs::read_to_string(SEED).unwrap()).unwrap();
+    let stored = app.store.catalog_service("kundeservice").await.unwrap();
+    assert_eq!(stored.category, "Brukerstøtte");
+    assert_eq!(stored.description.sections, seed.sections, "every section");
+    assert_eq!(stored.description.roles, seed.roles, "the three roles");
+    assert_eq!(
+        stored.description.status_line.as_deref(),
+        Some("TJENESTEN ER TILGJENGELIG")
+    );
+    // Export, then import what was exported: the same service, updated in place.
+    let file = temp_dir("catalog").join("kundeservice.md");
+    let (ok, _, err) = run(&["export", "kundeservice", "--output", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let exported = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(skranke_core::catalog::parse(&exported).unwrap(), seed);
+    let services = app.store.list_services().await.unwrap().len();
+    let (ok, out, err) = run(&[
+        "import",
+        file.to_str().unwrap(),
+        "--category",
+        "Brukerstøtte",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("updated service kundeservice"), "{out}");
+    assert_eq!(
+        app.store.catalog_service("kundeservice").await.unwrap(),
+        stored
+    );
+    assert_eq!(app.store.list_services().await.unwrap().len(), services);
+    // A broken description is refused whole, and says why.
+    let broken = temp_dir("catalog").join("broken.md");
+    std::fs::write(&broken, exported.replace("## 4 HVA KOSTER DETTE?", "Pris:")).unwrap();
+    let (ok, _, err) = run(&["import", broken.to_str().unwrap()]);
+    assert!(!ok && err.contains("section 4"), "{err}");
+    let (ok, _, err) = run(&["export", "finnes-ikke"]);
+    assert!(!ok && err.contains("finnes-ikke"), "{err}");
+    let (ok, _, err) = run(&["import", SEED, "--key", "Ikke Gyldig"]);
+    assert!(!ok && err.contains("--key"), "{err}");
+    let tables = app.store.export_tables().await.unwrap();
+    let audit = &tables.iter().find(|(t, _)| *t == "audit_log").unwrap().1;
+    let events: Vec<&str> = audit
+        .iter()
+        .filter(|a| a["subject"] == "kundeservice")
+        .map(|a| a["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["service_created", "service_updated"]);
+}
