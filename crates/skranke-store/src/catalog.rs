@@ -18,7 +18,27 @@ pub struct Imported {
     pub created: bool,
 }
 
+/// A service as the catalog lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CatalogEntry {
+    pub id: i64,
+    /// `None` for a service made before the catalog had keys.
+    pub key: Option<String>,
+    pub name: String,
+    pub category: String,
+}
+
 impl Store {
+    /// Every active service, by category and name.
+    pub async fn catalog_entries(&self) -> Result<Vec<CatalogEntry>, StoreError> {
+        Ok(self
+            .reader()
+            .all(q(
+                "SELECT id, key, name, category FROM services WHERE active = TRUE ORDER BY category, name",
+            ))
+            .await?)
+    }
+
     /// Creates the service with this key, or updates it, its sections and
     /// roles replaced by the description's, in one transaction (audited as
     /// created or updated).

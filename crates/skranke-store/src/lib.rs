@@ -25,7 +25,7 @@ pub use cases::{
     BasedOn, CaseFilter, CaseSort, ChangeCase, Changed, Copied, CreateCase, NewAttachment, Queue,
     Registered,
 };
-pub use catalog::Imported;
+pub use catalog::{CatalogEntry, Imported};
 pub use db::Store;
 pub use error::StoreError;
 pub use export::exported_columns;

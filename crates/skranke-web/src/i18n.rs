@@ -322,7 +322,7 @@ mod tests {
             regex::Regex::new(r#"(?:invalid|about)\(\s*[^,()]+,\s*"([a-z][a-z0-9_-]*)"\s*\)"#)
                 .unwrap();
         let literal = regex::Regex::new(
-            r#""((?:error|flash|notice-text|escalation|expect|span|clock|history|api|amount|mail)-[a-z0-9_-]+)""#,
+            r#""((?:error|flash|notice-text|escalation|expect|span|clock|history|api|amount|mail|catalog)-[a-z0-9_-]+)""#,
         )
         .unwrap();
         let mut keys: BTreeSet<String> = crate::texts::all_label_keys().into_iter().collect();

@@ -44,6 +44,7 @@ label!(UserKind, "user-kind");
 label!(skranke_core::audit::AuditEvent, "audit");
 label!(skranke_core::notice::NoticeKind, "notice");
 label!(skranke_core::operational::OpKind, "op-kind");
+label!(skranke_core::catalog::Role, "role");
 label!(skranke_core::operational::OpState, "op-state");
 label!(skranke_core::operational::Severity, "severity");
 label!(skranke_core::operational::ServiceStatus, "service-status");
@@ -73,6 +74,11 @@ pub fn all_label_keys() -> Vec<String> {
         keys.extend(OpState::ALL.iter().map(Label::label_key));
         keys.extend(Severity::ALL.iter().map(Label::label_key));
         keys.extend(ServiceStatus::ALL.iter().map(Label::label_key));
+        keys.extend(
+            skranke_core::catalog::Role::ALL
+                .iter()
+                .map(Label::label_key),
+        );
     }
     keys.extend(FIELDS.iter().map(|f| format!("field-{f}")));
     keys.extend((1..=7).map(|d| format!("weekday-{d}")));

@@ -404,3 +404,6 @@ audit-org_contact_changed = Contact changed
 field-org_contact = Contact
 field-for_organization = For the organisation
 audit-service_updated = Service updated
+role-owner = Service owner
+role-manager = Service manager
+role-operations = Operations

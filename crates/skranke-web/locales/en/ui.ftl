@@ -373,3 +373,22 @@ org-contact-make = Make contact
 org-contact-remove = Not contact
 op-for-org = For my organisation (contact)
 op-case-known = The fault is known and has an operational message. The latest is there:
+
+# The service catalog
+nav-catalog = Service catalog
+catalog-heading = Service catalog
+catalog-intro = The services Kundeservice delivers, with what is included, what to expect and who is responsible.
+catalog-search = Search for a service
+catalog-none = No services match the search.
+catalog-uncategorised = Other services
+catalog-status = Status
+catalog-no-roles = No roles are given.
+catalog-role = Role
+catalog-holder = Responsible
+catalog-section-description = Description of the service
+catalog-section-included = What is included?
+catalog-section-expectations = What can you expect?
+catalog-section-cost = What does it cost?
+catalog-section-contribute = How can you help it perform at its best?
+catalog-section-more_info = Do you need more information?
+catalog-section-roles = Roles

@@ -401,3 +401,6 @@ audit-org_contact_changed = Kontaktperson endret
 field-org_contact = Kontaktperson
 field-for_organization = For organisasjonen
 audit-service_updated = Tjeneste oppdatert
+role-owner = Tjenesteeier
+role-manager = Tjenesteforvalter
+role-operations = Driftsansvarlig

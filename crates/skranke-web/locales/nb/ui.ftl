@@ -373,3 +373,22 @@ org-contact-make = Gjør til kontaktperson
 org-contact-remove = Ikke kontaktperson
 op-for-org = For organisasjonen min (kontaktperson)
 op-case-known = Feilen er kjent og meldt som driftsmelding. Der står det siste:
+
+# The service catalog
+nav-catalog = Tjenestekatalog
+catalog-heading = Tjenestekatalog
+catalog-intro = Tjenestene Kundeservice leverer, med hva som er inkludert, hva du kan forvente og hvem som har ansvaret.
+catalog-search = Søk etter tjeneste
+catalog-none = Ingen tjenester passer søket.
+catalog-uncategorised = Andre tjenester
+catalog-status = Status
+catalog-no-roles = Ingen roller er oppgitt.
+catalog-role = Rolle
+catalog-holder = Ansvarlig
+catalog-section-description = Beskrivelse av tjenesten
+catalog-section-included = Hva er inkludert?
+catalog-section-expectations = Hva kan du forvente?
+catalog-section-cost = Hva koster dette?
+catalog-section-contribute = Hvordan kan du bidra til å få en best mulig ytelse?
+catalog-section-more_info = Trenger du mer informasjon?
+catalog-section-roles = Roller

@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod cases;
+mod catalog;
 pub use cases::{PAGE_MAX, Q_MAX};
 mod doc;
 mod mail;
@@ -32,6 +33,7 @@ fn build() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(mail::routes())
         .merge(status::routes())
+        .merge(catalog::routes())
         .split_for_parts();
     (router, doc::finish(openapi))
 }

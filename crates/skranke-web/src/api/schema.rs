@@ -87,6 +87,13 @@ key_schema!(
 );
 
 key_schema!(
+    RoleSchema,
+    "Role",
+    skranke_core::catalog::Role,
+    "A role of a service (section 7 of its description): `owner` (tjenesteeier), `manager` (tjenesteforvalter), `operations` (driftsansvarlig)."
+);
+
+key_schema!(
     OpKindSchema,
     "OpKind",
     skranke_core::operational::OpKind,

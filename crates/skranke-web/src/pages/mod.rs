@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 mod agent;
 mod case;
+mod catalog;
 mod login;
 mod notices;
 mod portal;
@@ -94,6 +95,8 @@ pub const ROUTES: &[Route] = &[
     action("/agent/messages/{id}/resolve-cases", || {
         post(status::resolve_cases)
     }),
+    page("/catalog", || get(catalog::list)),
+    page("/catalog/{key}", || get(catalog::service)),
     page("/status", || get(status::board)),
     action("/status.atom", || get(status::feed_all)),
     action("/status/services/{id}/feed", || get(status::feed_service)),

@@ -269,6 +269,9 @@ pub async fn new_case_page(
 pub struct NewCaseQuery {
     #[serde(default)]
     follows: String,
+    /// The service the report is about (from its catalog page).
+    #[serde(default)]
+    service: String,
 }
 
 pub async fn new_case(
@@ -276,7 +279,14 @@ pub async fn new_case(
     user: CurrentUser,
     Query(q): Query<NewCaseQuery>,
 ) -> Result<Response, WebError> {
-    prefilled(&state, &user, q.follows, String::new()).await
+    prefilled(
+        &state,
+        &user,
+        q.follows,
+        String::new(),
+        q.service.trim().parse().ok(),
+    )
+    .await
 }
 
 /// The form that a refused reply leads to: a new report following up the
@@ -297,7 +307,7 @@ pub async fn follow_up(
     Form(f): Form<FollowUpForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    prefilled(&state, &user, f.follows, f.description).await
+    prefilled(&state, &user, f.follows, f.description, None).await
 }
 
 async fn prefilled(
@@ -305,6 +315,7 @@ async fn prefilled(
     user: &CurrentUser,
     follows: String,
     description: String,
+    service_id: Option<i64>,
 ) -> Result<Response, WebError> {
     let follows = follows.trim().to_owned();
     let title = if follows.is_empty() {
@@ -320,6 +331,7 @@ async fn prefilled(
         title,
         description,
         follows,
+        service_id,
         ..CaseFormValues::default()
     };
     let page = new_case_page(state, user, None, values, FormErrors::new("")).await?;

@@ -609,6 +609,49 @@ async fn a_service_description_imports_and_exports_in_its_own_form() {
     assert!(!ok && err.contains("finnes-ikke"), "{err}");
     let (ok, _, err) = run(&["import", SEED, "--key", "Ikke Gyldig"]);
     assert!(!ok && err.contains("--key"), "{err}");
+    // Customers read it in the catalog and over the API, with its status now.
+    let token = app.token("ansatt").await;
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/services/kundeservice",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let api: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(api["status_line"], "TJENESTEN ER TILGJENGELIG");
+    assert_eq!(api["sections"].as_array().unwrap().len(), 6);
+    assert_eq!(api["roles"][2]["role"], "operations");
+    assert_eq!(api["roles"][2]["holder"], "ROR-IKT Kundeservice");
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            "/api/v1/services/finnes-ikke",
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (c, _) = app.login("ansatt").await;
+    let (s, page) = app.get(&c, "/catalog/kundeservice").await;
+    assert_eq!(s, StatusCode::OK);
+    for part in [
+        "TJENESTEN ER TILGJENGELIG",
+        "1 Beskrivelse av tjenesten",
+        "4 Hva koster dette?",
+        "<li>Brukerhåndtering</li>",
+        "Driftsansvarlig",
+        "ROR-IKT Kundeservice",
+        "/portal/new?service=",
+    ] {
+        assert!(page.contains(part), "{part}");
+    }
+    let (_, list) = app.get(&c, "/catalog?q=kunde").await;
+    assert!(list.contains("href=\"/catalog/kundeservice\"") && list.contains("Brukerstøtte"));
+    let (_, none) = app.get(&c, "/catalog?q=ingenting-slikt").await;
+    assert!(none.contains("id=\"catalog-none\""));
     let tables = app.store.export_tables().await.unwrap();
     let audit = &tables.iter().find(|(t, _)| *t == "audit_log").unwrap().1;
     let events: Vec<&str> = audit

@@ -521,6 +521,30 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     )
     .await;
     w.submit("follow-up report", json!({}), "#follow-up").await;
+    // The catalog: every service, a search, a whole description.
+    let seed = include_str!("../../../skranke-core/tests/data/kundeservice-tjenestebeskrivelse.md");
+    let service = skranke_core::catalog::CatalogService::from_form(
+        skranke_core::catalog::parse(seed).unwrap(),
+        None,
+        "Brukerstøtte",
+    );
+    app.store
+        .import_service(
+            &service,
+            &skranke_core::audit::AuditEntry::new(
+                skranke_core::audit::AuditEvent::ServiceCreated,
+                None,
+            ),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    w.visit("/catalog").await;
+    w.visit("/catalog?q=nett").await;
+    w.visit("/catalog?q=ingenting").await;
+    w.visit("/catalog/kundeservice").await;
+    w.visit("/catalog/nettverk").await;
+    w.visit("/catalog/finnes-ikke").await;
     // The status board: follow a service; say an outage concerns me too.
     w.visit("/status").await;
     w.submit(
