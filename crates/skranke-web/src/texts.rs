@@ -136,6 +136,9 @@ const FIELDS: &[&str] = &[
     "note",
     "org_contact",
     "for_organization",
+    "category",
+    "key",
+    "roles",
 ];
 
 /// A field's name as an argument of a message.

@@ -652,6 +652,55 @@ async fn a_service_description_imports_and_exports_in_its_own_form() {
     assert!(list.contains("href=\"/catalog/kundeservice\"") && list.contains("Brukerstøtte"));
     let (_, none) = app.get(&c, "/catalog?q=ingenting-slikt").await;
     assert!(none.contains("id=\"catalog-none\""));
+    // Admins write a service over the API, as the import does.
+    let admin = app.token("admin").await;
+    let pc = serde_json::json!({
+        "name": "PC-arbeidsplass",
+        "category": "Arbeidsplass",
+        "sections": {"description": "PC med kontorpakke.", "cost": "Se prislisten."},
+        "roles": [{"role": "operations", "holder": "Drift"}, {"role": "owner", "holder": "ROR-IKT"}]
+    });
+    let put = |token: &str, key: &str, body: serde_json::Value| {
+        let (token, path) = (token.to_owned(), format!("/api/v1/services/{key}"));
+        let app = &app;
+        async move {
+            app.api(reqwest::Method::PUT, &path, &token, Some(body))
+                .await
+        }
+    };
+    assert_eq!(
+        put(&token, "pc-arbeidsplass", pc.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let r = put(&admin, "pc-arbeidsplass", pc.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let made: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(made["roles"][0]["role"], "owner", "in the form's order");
+    assert_eq!(made["sections"][3]["body"], "Se prislisten.");
+    assert_eq!(
+        put(&admin, "pc-arbeidsplass", pc.clone()).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(&admin, "PC", pc.clone()).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let twice = serde_json::json!({"name": "PC-arbeidsplass", "roles": [{"role": "owner", "holder": "A"}, {"role": "owner", "holder": "B"}]});
+    assert_eq!(
+        put(&admin, "pc-arbeidsplass", twice).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let taken = serde_json::json!({"name": "Kundeservice"});
+    assert_eq!(
+        put(&admin, "annen", taken).await.status(),
+        StatusCode::CONFLICT
+    );
+    let (ok, out, err) = run(&["export", "pc-arbeidsplass"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("# PC-ARBEIDSPLASS") && out.contains("Driftsansvarlig\tDrift"),
+        "{out}"
+    );
     let tables = app.store.export_tables().await.unwrap();
     let audit = &tables.iter().find(|(t, _)| *t == "audit_log").unwrap().1;
     let events: Vec<&str> = audit
