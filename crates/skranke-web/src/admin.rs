@@ -300,3 +300,76 @@ pub async fn create_named(
         Named::Service => state.store.create_service(&name, &entry, now).await?,
     })
 }
+
+/// A service's description as an admin gives it (page or API).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceInput {
+    pub name: String,
+    pub category: String,
+    /// Sections 1–6 in the form's order.
+    pub sections: [String; 6],
+    pub roles: Vec<(skranke_core::catalog::Role, String)>,
+}
+
+/// Creates or replaces the service with this key: checked first (nothing
+/// written on a problem), then one audited write, as the CLI import.
+pub async fn save_service(
+    state: &AppState,
+    key: &str,
+    input: ServiceInput,
+    entry: AuditEntry,
+) -> Result<skranke_store::Imported, WebError> {
+    use skranke_core::catalog::{self, CatalogService, Description, Role, SECTIONS};
+    if !catalog::valid_key(key) {
+        return Err(WebError::invalid("key", "error-invalid-key"));
+    }
+    let mut errors = Vec::new();
+    let name = skranke_core::case::line("name", &input.name, true, 200, &mut errors);
+    let category = skranke_core::case::line("category", &input.category, false, 200, &mut errors);
+    let sections = SECTIONS
+        .iter()
+        .zip(input.sections.iter())
+        .map(|((k, _), body)| {
+            (
+                *k,
+                skranke_core::case::text(k, body, false, 20_000, &mut errors),
+            )
+        })
+        .collect();
+    let mut roles: Vec<(Role, String)> = Vec::new();
+    for (role, holder) in input.roles {
+        if roles.iter().any(|(r, _)| *r == role) {
+            return Err(WebError::invalid("roles", "error-role-twice"));
+        }
+        roles.push((
+            role,
+            skranke_core::case::line("roles", &holder, true, 200, &mut errors),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(crate::casework::validation_error(&errors));
+    }
+    roles.sort_by_key(|(r, _)| Role::ALL.iter().position(|x| x == r));
+    // The status line is the form's snapshot of the live status; keep it.
+    let status_line = state
+        .store
+        .catalog_service(key)
+        .await
+        .ok()
+        .and_then(|s| s.description.status_line);
+    let service = CatalogService {
+        key: key.to_owned(),
+        description: Description {
+            name: name.clone(),
+            status_line,
+            sections,
+            roles,
+        },
+        name,
+        category,
+    };
+    Ok(state
+        .store
+        .import_service(&service, &entry, Timestamp::now())
+        .await?)
+}

@@ -412,3 +412,5 @@ error-role-twice = { $field }: each role only once.
 field-category = Category
 field-key = Key
 field-roles = Roles
+service-edit-heading = Edit { $name }
+flash-service-saved = The description of { $name } is saved.

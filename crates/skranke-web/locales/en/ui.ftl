@@ -392,3 +392,5 @@ catalog-section-cost = What does it cost?
 catalog-section-contribute = How can you help it perform at its best?
 catalog-section-more_info = Do you need more information?
 catalog-section-roles = Roles
+service-edit = Edit the description
+service-roles-hint = The name of a person, a team or an organisation. Empty: the role is not given.

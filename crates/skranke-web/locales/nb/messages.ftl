@@ -409,3 +409,5 @@ error-role-twice = { $field }: hver rolle bare én gang.
 field-category = Kategori
 field-key = Nøkkel
 field-roles = Roller
+service-edit-heading = Rediger { $name }
+flash-service-saved = Beskrivelsen av { $name } er lagret.

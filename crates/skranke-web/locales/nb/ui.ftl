@@ -392,3 +392,5 @@ catalog-section-cost = Hva koster dette?
 catalog-section-contribute = Hvordan kan du bidra til å få en best mulig ytelse?
 catalog-section-more_info = Trenger du mer informasjon?
 catalog-section-roles = Roller
+service-edit = Rediger beskrivelsen
+service-roles-hint = Navnet på en person, et team eller en organisasjon. Tomt: rollen er ikke oppgitt.

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use skranke_core::audit::AuditEvent;
-use skranke_core::catalog::{self, CatalogService, Description, Role, SECTIONS};
+use skranke_core::catalog::{Role, SECTIONS};
 use skranke_core::operational::ServiceStatus;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -173,72 +173,29 @@ async fn put_service(
     ApiJson(req): ApiJson<ServiceRequest>,
 ) -> Result<Response, ApiError> {
     user.require_admin()?;
-    if !catalog::valid_key(&key) {
-        return Err(WebError::invalid("key", "error-invalid-key").into());
-    }
-    let mut errors = Vec::new();
-    let name = skranke_core::case::line("name", &req.name.0, true, 200, &mut errors);
-    let category = req
-        .category
-        .as_ref()
-        .map(|c| skranke_core::case::line("category", &c.0, false, 200, &mut errors))
-        .unwrap_or_default();
     let given = req.sections.unwrap_or_default();
-    let bodies = [
-        given.description,
-        given.included,
-        given.expectations,
-        given.cost,
-        given.contribute,
-        given.more_info,
-    ];
-    let sections = SECTIONS
-        .iter()
-        .zip(bodies)
-        .map(|((k, _), body)| {
-            let body = body.map(|b| skranke_core::case::text(k, &b.0, false, 20_000, &mut errors));
-            (*k, body.unwrap_or_default())
-        })
-        .collect();
-    let mut roles: Vec<(Role, String)> = Vec::new();
-    for r in req.roles.unwrap_or_default() {
-        if roles.iter().any(|(role, _)| *role == r.role) {
-            return Err(WebError::invalid("roles", "error-role-twice").into());
-        }
-        let holder = skranke_core::case::line("roles", &r.holder.0, true, 200, &mut errors);
-        roles.push((r.role, holder));
-    }
-    if !errors.is_empty() {
-        return Err(crate::casework::validation_error(&errors).into());
-    }
-    roles.sort_by_key(|(r, _)| Role::ALL.iter().position(|x| x == r));
-    // The status line is the form's snapshot; the API sets what it can see.
-    let status_line = state
-        .store
-        .catalog_service(&key)
-        .await
-        .ok()
-        .and_then(|s| s.description.status_line);
-    let service = CatalogService {
-        key: key.clone(),
-        description: Description {
-            name: name.clone(),
-            status_line,
-            sections,
-            roles,
-        },
-        name,
-        category,
+    let body = |b: Option<Text<20000>>| b.map(|b| b.0).unwrap_or_default();
+    let input = crate::admin::ServiceInput {
+        name: req.name.0,
+        category: req.category.map(|c| c.0).unwrap_or_default(),
+        sections: [
+            body(given.description),
+            body(given.included),
+            body(given.expectations),
+            body(given.cost),
+            body(given.contribute),
+            body(given.more_info),
+        ],
+        roles: req
+            .roles
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.role, r.holder.0))
+            .collect(),
     };
-    let done = state
-        .store
-        .import_service(
-            &service,
-            &user.audit(AuditEvent::ServiceUpdated),
-            jiff::Timestamp::now(),
-        )
-        .await
-        .map_err(WebError::from)?;
+    let done =
+        crate::admin::save_service(&state, &key, input, user.audit(AuditEvent::ServiceUpdated))
+            .await?;
     let status = if done.created {
         StatusCode::CREATED
     } else {

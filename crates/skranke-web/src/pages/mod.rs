@@ -97,6 +97,9 @@ pub const ROUTES: &[Route] = &[
     }),
     page("/catalog", || get(catalog::list)),
     page("/catalog/{key}", || get(catalog::service)),
+    page("/admin/catalog/{key}", || {
+        get(catalog::edit_form).post(catalog::save)
+    }),
     page("/status", || get(status::board)),
     action("/status.atom", || get(status::feed_all)),
     action("/status/services/{id}/feed", || get(status::feed_service)),

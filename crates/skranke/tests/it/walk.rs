@@ -800,6 +800,28 @@ async fn every_page_passes_axe_and_reflows_for_every_role() {
     let c = browser.session("admin").await;
     login(&c, &app.base, "admin").await;
     let mut w = walk(c, "nb");
+    // A service's description, edited on its page.
+    w.visit("/catalog/kundeservice").await;
+    w.visit("/admin/catalog/kundeservice").await;
+    w.refused(
+        "service without a name",
+        json!({"sv-name": "", "sv-cost": "Inkludert i basistjenestene."}),
+        "#save-service",
+    )
+    .await;
+    w.submit(
+        "save a service's description",
+        json!({"sv-name": "Kundeservice", "sv-cost": "Inkludert i basistjenestene."}),
+        "#save-service",
+    )
+    .await;
+    assert!(w.text("#flash").await.contains("er lagret"));
+    let saved = app.store.catalog_service("kundeservice").await.unwrap();
+    assert_eq!(
+        saved.description.sections[3].1, "Inkludert i basistjenestene.",
+        "the page wrote it"
+    );
+    assert_eq!(saved.description.roles.len(), 3, "the roles kept");
     w.visit("/admin").await;
     w.refused(
         "new user with bad fields",
