@@ -220,22 +220,31 @@ async fn history(
     Ok(())
 }
 
+/// A message with its scope, read through a transaction or the read pool
+/// (both have the same query methods).
+macro_rules! load_with {
+    ($exec:expr, $id:expr) => {{
+        let id: i64 = $id;
+        let row: OpRow = $exec
+            .opt(q(format!("{OP_SELECT} WHERE m.id = $1")).bind(id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let services: Vec<(i64,)> = $exec
+            .all(q("SELECT service_id FROM op_message_services WHERE message_id = $1 ORDER BY service_id").bind(id))
+            .await?;
+        let orgs: Vec<(i64,)> = $exec
+            .all(q("SELECT org_id FROM op_message_orgs WHERE message_id = $1 ORDER BY org_id").bind(id))
+            .await?;
+        Ok::<OpRecord, StoreError>(OpRecord {
+            row,
+            services: services.into_iter().map(|(s,)| s).collect(),
+            orgs: orgs.into_iter().map(|(o,)| o).collect(),
+        })
+    }};
+}
+
 async fn load(tx: &mut Tx, id: i64) -> Result<OpRecord, StoreError> {
-    let row: OpRow = tx
-        .opt(q(format!("{OP_SELECT} WHERE m.id = $1")).bind(id))
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let services: Vec<(i64,)> = tx
-        .all(q("SELECT service_id FROM op_message_services WHERE message_id = $1 ORDER BY service_id").bind(id))
-        .await?;
-    let orgs: Vec<(i64,)> = tx
-        .all(q("SELECT org_id FROM op_message_orgs WHERE message_id = $1 ORDER BY org_id").bind(id))
-        .await?;
-    Ok(OpRecord {
-        row,
-        services: services.into_iter().map(|(s,)| s).collect(),
-        orgs: orgs.into_iter().map(|(o,)| o).collect(),
-    })
+    load_with!(tx, id)
 }
 
 /// Adds an event to the public timeline and tells the subscribers of it
@@ -379,11 +388,10 @@ impl Store {
             .collect())
     }
 
+    /// One message, from the read pool (a page view takes no writer).
     pub async fn op_message(&self, id: i64) -> Result<OpRecord, StoreError> {
-        let mut tx = self.begin().await?;
-        let r = load(&mut tx, id).await;
-        tx.commit().await?;
-        r
+        let mut reader = self.reader();
+        load_with!(reader, id)
     }
 
     /// Stores a new message (with its history's first entry, the link to

@@ -73,6 +73,30 @@ pub async fn board(state: &AppState, reader: Reader, now: Timestamp) -> Result<B
     })
 }
 
+/// A catalog service's id, by its key, and its status now as the reader
+/// sees it (the catalog page and the API's service share this).
+pub async fn of_service(
+    state: &AppState,
+    reader: Reader,
+    key: &str,
+) -> Result<(i64, ServiceStatus), WebError> {
+    let id = state
+        .store
+        .catalog_entries()
+        .await?
+        .into_iter()
+        .find(|e| e.key.as_deref() == Some(key))
+        .map(|e| e.id)
+        .ok_or(WebError::NotFound)?;
+    let rules: Vec<_> = list(state, reader, false)
+        .await?
+        .iter()
+        .map(OpRecord::rules)
+        .collect();
+    let now = Timestamp::now();
+    Ok((id, operational::service_status(id, &rules, reader, now)))
+}
+
 /// A message the reader may see; any other is "not found".
 pub async fn visible(state: &AppState, reader: Reader, id: i64) -> Result<OpRecord, WebError> {
     match state.store.op_message(id).await {

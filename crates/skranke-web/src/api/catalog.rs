@@ -74,22 +74,9 @@ async fn get_service(
 
 async fn detail(state: &AppState, user: &ApiUser, key: &str) -> Result<ServiceDetailDto, WebError> {
     let s = state.store.catalog_service(key).await?;
-    let entry = state
-        .store
-        .catalog_entries()
-        .await?
-        .into_iter()
-        .find(|e| e.key.as_deref() == Some(key))
-        .ok_or(WebError::NotFound)?;
-    let board =
-        crate::status::board(state, reader_of(Some(&user.0)), jiff::Timestamp::now()).await?;
-    let status = board
-        .services
-        .iter()
-        .find(|l| l.service.id == entry.id)
-        .map_or(ServiceStatus::Available, |l| l.status);
+    let (id, status) = crate::status::of_service(state, reader_of(Some(&user.0)), key).await?;
     Ok(ServiceDetailDto {
-        id: entry.id,
+        id,
         status_line: crate::texts::Label::label(&status).to_uppercase(),
         status,
         key: s.key,

@@ -15,7 +15,6 @@ use crate::views::{Flash, Local, Nav};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use jiff::Timestamp;
 use serde::Deserialize;
 use skranke_core::catalog::{Role, SECTIONS};
 use skranke_store::CatalogEntry;
@@ -99,21 +98,7 @@ pub async fn service(
     PagePath(key): PagePath<String>,
 ) -> Result<ServicePage, WebError> {
     let s = state.store.catalog_service(&key).await?;
-    let id = state
-        .store
-        .catalog_entries()
-        .await?
-        .into_iter()
-        .find(|e| e.key.as_deref() == Some(key.as_str()))
-        .map(|e| e.id)
-        .ok_or(WebError::NotFound)?;
-    let board = crate::status::board(&state, reader_of(Some(&user.user)), Timestamp::now()).await?;
-    let status = board
-        .services
-        .iter()
-        .find(|l| l.service.id == id)
-        .map(|l| l.status)
-        .unwrap_or(skranke_core::operational::ServiceStatus::Available);
+    let (id, status) = crate::status::of_service(&state, reader_of(Some(&user.user)), &key).await?;
     let sections = s
         .description
         .sections

@@ -377,11 +377,14 @@ async fn message_page(
         .map(UpdateView::from)
         .collect();
     let staff = reader == Reader::Staff;
+    let affected = match user {
+        Some(_) => state.store.op_affected(id).await?,
+        None => Vec::new(),
+    };
     let (concerned, following) = match user {
         Some(u) => {
             let subs = state.store.subscriptions_of(u.user.id).await?;
             let following = subs.iter().any(|s| s.message_id == Some(id));
-            let affected = state.store.op_affected(id).await?;
             (affected.iter().any(|a| a.user_id == u.user.id), following)
         }
         None => (false, false),
@@ -404,7 +407,7 @@ async fn message_page(
                 .map(|s| (s.clone(), r.services.contains(&s.id)))
                 .collect(),
             cases: state.store.op_cases(id).await?,
-            affected: state.store.op_affected(id).await?,
+            affected,
             history: state.store.op_history(id).await?,
             states: OpState::ALL
                 .into_iter()
